@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "sysctl-lint",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "SysctlLint", targets: ["SysctlLint"]),
+        .executable(name: "sysctl-lint", targets: ["sysctl-lint"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Everything the tool knows: parsing, the kernel model, the rule engine, the reporters.
+        .target(
+            name: "SysctlLint",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            plugins: [.plugin(name: "EmbedShippedData")]
+        ),
+        // The command line: a thin layer that turns arguments into a lint run and a report.
+        .executableTarget(
+            name: "sysctl-lint",
+            dependencies: [
+                "SysctlLint",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Build-time helper: turns rules/**/*.yaml into Swift source so the binary works when copied alone.
+        .executableTarget(name: "EmbedData"),
+        .plugin(
+            name: "EmbedShippedData",
+            capability: .buildTool(),
+            dependencies: ["EmbedData"]
+        ),
+        .testTarget(
+            name: "SysctlLintTests",
+            dependencies: ["SysctlLint"]
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["sysctl-lint"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The bytes of one input, with the name the user gave it.
+public struct SourceText: Sendable {
+    public var path: String
+    public var bytes: [UInt8]
+
+    public init(path: String, bytes: [UInt8]) {
+        self.path = path
+        self.bytes = bytes
+    }
+
+    public init(path: String, text: String) {
+        self.init(path: path, bytes: Array(text.utf8))
+    }
+}
+
+/// Reads inputs defensively: every way a path can be unusable becomes an `InputProblem`, never a crash.
+public struct InputReader: Sendable {
+    /// No real sysctl file comes near this; a larger one is almost certainly the wrong file.
+    public static let defaultSizeLimit = 16 * 1024 * 1024
+
+    public var sizeLimit: Int
+
+    public init(sizeLimit: Int = InputReader.defaultSizeLimit) {
+        self.sizeLimit = sizeLimit
+    }
+
+    /// Reads `path`. A directory is read as a `sysctl.d` folder: its `*.conf` files in byte order of their names,
+    /// the order every loader applies them in.
+    public func read(_ path: String) throws(InputProblem) -> [SourceText] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputProblem(path: path, message: "no such file or directory")
+        }
+        if isDirectory.boolValue {
+            return try readDirectory(path)
+        }
+        return [try readFile(path)]
+    }
+
+    private func readDirectory(_ path: String) throws(InputProblem) -> [SourceText] {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw InputProblem(path: path, message: "cannot list the directory: \(Self.reason(error))")
+        }
+        let confs = names.filter { $0.hasSuffix(".conf") }
+            .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        guard !confs.isEmpty else {
+            throw InputProblem(path: path, message: "is a directory with no *.conf files (a sysctl.d folder is read for its *.conf files)")
+        }
+        var texts: [SourceText] = []
+        for name in confs {
+            let child = path.hasSuffix("/") ? path + name : path + "/" + name
+            var childIsDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
+                throw InputProblem(path: child, message: "is a directory named like a config file; systemd-sysctl fails on it and exits 1")
+            }
+            texts.append(try readFile(child))
+        }
+        return texts
+    }
+
+    private func readFile(_ path: String) throws(InputProblem) -> SourceText {
+        let attributes: [FileAttributeKey: Any]
+        do {
+            attributes = try FileManager.default.attributesOfItem(atPath: path)
+        } catch {
+            throw InputProblem(path: path, message: "cannot read: \(Self.reason(error))")
+        }
+        if let type = attributes[.type] as? FileAttributeType, type == .typeDirectory {
+            throw InputProblem(path: path, message: "is a directory")
+        }
+        if let size = (attributes[.size] as? NSNumber)?.intValue, size > sizeLimit {
+            throw InputProblem(
+                path: path,
+                message: "is \(size) bytes, more than the \(sizeLimit)-byte limit for a sysctl file; check that this is the right file"
+            )
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputProblem(path: path, message: "cannot open the file for reading (permission denied?)")
+        }
+        defer { try? handle.close() }
+        let data: Data
+        do {
+            // Read one byte past the limit, so that a file that grew (or a device) cannot make us read forever.
+            data = try handle.read(upToCount: sizeLimit + 1) ?? Data()
+        } catch {
+            throw InputProblem(path: path, message: "cannot read: \(Self.reason(error))")
+        }
+        if data.count > sizeLimit {
+            throw InputProblem(path: path, message: "is larger than the \(sizeLimit)-byte limit for a sysctl file")
+        }
+        let bytes = [UInt8](data)
+        if let offset = BinaryDetector.binaryEvidence(in: bytes) {
+            let (line, column) = Self.lineAndColumn(of: offset, in: bytes)
+            throw InputProblem(
+                path: path, line: line, column: column,
+                message: "looks like a binary file, not a sysctl configuration (control bytes such as NUL)"
+            )
+        }
+        return SourceText(path: path, bytes: bytes)
+    }
+
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
+        var line = 1
+        var lineStart = 0
+        for index in 0..<min(offset, bytes.count) where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+
+    private static func reason(_ error: any Error) -> String {
+        let text = (error as NSError).localizedDescription
+        return text.isEmpty ? String(describing: error) : text
+    }
+}
+
+/// Tells a text file with a stray control byte (which the parser reports per line) from a binary file.
+enum BinaryDetector {
+    /// Returns the offset of the first suspicious byte when the sample looks binary, else nil.
+    static func binaryEvidence(in bytes: [UInt8]) -> Int? {
+        let sample = bytes.prefix(65536)
+        guard !sample.isEmpty else { return nil }
+        if sample.starts(with: [0x7F, 0x45, 0x4C, 0x46]) { return 0 }  // ELF
+        var suspicious = 0
+        var first: Int?
+        for (index, byte) in sample.enumerated() where isSuspicious(byte) {
+            suspicious += 1
+            if first == nil { first = index }
+        }
+        // A handful of stray control bytes is a damaged text file; many is a binary one.
+        if suspicious > 8 && suspicious * 100 > sample.count { return first }
+        return nil
+    }
+
+    private static func isSuspicious(_ byte: UInt8) -> Bool {
+        switch byte {
+        case 0x09, 0x0A, 0x0B, 0x0C, 0x0D: false
+        case 0x00..<0x20, 0x7F: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,54 @@
+/// How much a finding matters. `error`: breaks traffic or fails to apply; `warning`: real risk;
+/// `info`: a no-op or a misconception.
+public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
+    case info, warning, error
+
+    private var rank: Int {
+        switch self {
+        case .info: 0
+        case .warning: 1
+        case .error: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// A place in an input file. Lines and columns are 1-based; columns count bytes, as compilers do.
+public struct SourceLocation: Sendable, Hashable {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+}
+
+/// One diagnostic: a value collected into the report, never thrown.
+public struct Finding: Sendable, Hashable {
+    public var rule: String
+    public var severity: Severity
+    public var key: String?
+    public var value: String?
+    public var location: SourceLocation?
+    public var message: String
+    public var fix: String?
+    public var references: [String]
+
+    public init(
+        rule: String, severity: Severity, key: String? = nil, value: String? = nil,
+        location: SourceLocation?, message: String, fix: String? = nil, references: [String] = []
+    ) {
+        self.rule = rule
+        self.severity = severity
+        self.key = key
+        self.value = value
+        self.location = location
+        self.message = message
+        self.fix = fix
+        self.references = references
+    }
+}

@@ -1,0 +1,85 @@
+/// Runs the whole flow: parsed files → effective state → kernel model checks and figures → rules → findings.
+public struct Linter: Sendable {
+    public let knowledge: Knowledge
+
+    public init(knowledge: Knowledge) {
+        self.knowledge = knowledge
+    }
+
+    /// Lints sources applied in order (later files win).
+    public func lint(_ sources: [SourceText], kernel: KernelVersion? = nil) -> LintResult {
+        let parser = ConfigParser()
+        return lint(parsed: sources.map(parser.parse), kernel: kernel)
+    }
+
+    public func lint(parsed files: [ParsedFile], kernel requested: KernelVersion? = nil) -> LintResult {
+        let kernel = requested ?? ParameterCatalogue.newestKnownKernel
+        let state = EffectiveState(files: files)
+        let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel)
+        let figures = calculator.compute()
+        var findings = files.flatMap(\.findings)
+        let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
+        findings += checks.run()
+        findings += evaluateRules(state: state, kernel: kernel, figures: figures, calculator: calculator)
+        findings = attachReferences(findings)
+        let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
+        findings.sort { a, b in
+            let la = a.location, lb = b.location
+            let fa = la.flatMap { order[$0.file] } ?? Int.max, fb = lb.flatMap { order[$0.file] } ?? Int.max
+            if fa != fb { return fa < fb }
+            if la?.line != lb?.line { return (la?.line ?? 0) < (lb?.line ?? 0) }
+            if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
+            return a.rule < b.rule
+        }
+        return LintResult(kernel: kernel, kernelAssumed: requested == nil, findings: findings, figures: figures,
+                          files: files.map(\.path))
+    }
+
+    private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: [ComputedFigure],
+                               calculator: FigureCalculator) -> [Finding] {
+        let active = knowledge.rules.filter { !$0.builtin && $0.kernels.contains(kernel) }
+        guard !active.isEmpty else { return [] }
+        let figureValues = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })
+        let catalogue = knowledge.catalogue
+        func effective(_ name: String) -> SysctlValue? {
+            if let assignment = state.assignment(for: name) { return SysctlValue(assignment.value) }
+            return catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init)
+        }
+        var findings: [Finding] = []
+        for assignment in state.effectiveAssignments {
+            let name = assignment.key.name
+            for rule in active where rule.applies(to: assignment.key) {
+                let context = EvaluationContext(
+                    value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
+                    defaultValue: catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init),
+                    lookup: effective, isSet: { state.assignment(for: $0) != nil },
+                    figure: { figureValues[$0] })
+                guard let condition = rule.condition, case .bool(true)? = condition.evaluate(context) else { continue }
+                findings.append(Finding(
+                    rule: rule.id, severity: rule.severity, key: name, value: assignment.value,
+                    location: assignment.location, message: rule.message.render(context),
+                    fix: rule.fix?.render(context), references: rule.references))
+            }
+        }
+        return findings
+    }
+
+    /// Built-in checks carry their rule's references, so every finding points to its sources.
+    private func attachReferences(_ findings: [Finding]) -> [Finding] {
+        findings.map { finding in
+            guard finding.references.isEmpty, let rule = knowledge.rule(id: finding.rule) else { return finding }
+            var copy = finding
+            copy.references = rule.references
+            return copy
+        }
+    }
+}
+
+extension ParameterCatalogue {
+    /// The target kernel's literal default for a key, if the model has one (not a memory-dependent formula).
+    func defaultText(for name: String, kernel: KernelVersion) -> String? {
+        guard let parameter = parameter(for: name), parameter.exists(in: kernel),
+              case .value(let text)? = parameter.defaultValue(for: kernel) else { return nil }
+        return text
+    }
+}

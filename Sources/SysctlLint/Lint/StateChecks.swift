@@ -1,0 +1,180 @@
+/// Built-in checks on the effective state against the kernel model: overridden and excluded assignments,
+/// keys the target kernel lacks, values it would reject, inline comments.
+struct StateChecks {
+    let state: EffectiveState
+    let catalogue: ParameterCatalogue
+    let kernel: KernelVersion
+
+    /// Families whose members depend on interfaces, devices or loaded modules: an absent key there is not a typo.
+    static let openFamilies = ["net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.", "net.ipv6.neigh.",
+                               "net.netfilter.", "net.bridge.", "dev.", "fs.binfmt_misc.", "sunrpc.", "fs.nfs.", "net.mptcp."]
+
+    func run() -> [Finding] {
+        var findings: [Finding] = []
+        findings += overrides()
+        findings += laterExclusions()
+        for assignment in state.effectiveAssignments {
+            findings += keyChecks(assignment)
+        }
+        return findings
+    }
+
+    private func overrides() -> [Finding] {
+        state.settings.flatMap { setting in
+            setting.overridden.map { loser in
+                let winner = setting.winner
+                let place = winner.location.file == loser.location.file
+                    ? "line \(winner.location.line)" : "\(winner.location.file):\(winner.location.line)"
+                let same = loser.value == winner.value
+                let message = same
+                    ? "\(loser.key.name) is set again to the same value at \(place); this line is redundant"
+                    : "\(loser.key.name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
+                return Finding(rule: "overridden-assignment", severity: .info, key: loser.key.name, value: loser.value,
+                               location: loser.location, message: message,
+                               fix: same ? "remove this line" : "keep one assignment with the value you mean")
+            }
+        }
+    }
+
+    private func laterExclusions() -> [Finding] {
+        state.assignmentsLaterExcluded.map { assignment, exclusion in
+            Finding(rule: "excluded-after-assignment", severity: .warning, key: assignment.key.name, value: nil,
+                    location: exclusion.location,
+                    message: "'-\(exclusion.key.written)' follows the assignment at line \(assignment.location.line): systemd-sysctl then does not set \(assignment.key.name) at all, procps sysctl still writes \(assignment.value)",
+                    fix: "remove the exclusion, or the assignment, so that both loaders agree")
+        }
+    }
+
+    private func keyChecks(_ assignment: Assignment) -> [Finding] {
+        let name = assignment.key.name
+        if assignment.key.isGlob { return inlineComment(assignment, parameter: nil) }
+        guard let parameter = catalogue.parameter(for: name) else {
+            return unknownKey(assignment) + inlineComment(assignment, parameter: nil)
+        }
+        if !parameter.exists(in: kernel) {
+            return [missingInKernel(assignment, parameter)]
+        }
+        return valueChecks(assignment, parameter) + inlineComment(assignment, parameter: parameter)
+    }
+
+    private func unknownKey(_ assignment: Assignment) -> [Finding] {
+        let name = assignment.key.name
+        guard !Self.openFamilies.contains(where: name.hasPrefix) else { return [] }
+        let candidates = catalogue.names.filter { !$0.contains("*") && $0 != name }
+        let suggestion = candidates.first { $0 == name.lowercased() }
+            ?? Suggest.closest(to: name, among: candidates, maxDistance: 2)
+        guard let suggestion else { return [] }
+        return [Finding(
+            rule: "unknown-key", severity: .warning, key: name, value: assignment.value, location: assignment.location,
+            message: "no kernel has \(name); did you mean \(suggestion)? As written, procps sysctl -p fails with 'cannot stat' and systemd-sysctl skips it",
+            fix: "write '\(suggestion) = \(assignment.value)'")]
+    }
+
+    private func missingInKernel(_ assignment: Assignment, _ parameter: Parameter) -> Finding {
+        let name = assignment.key.name
+        let history: String
+        if let removed = parameter.removed, kernel >= removed {
+            history = "was removed in Linux \(removed)"
+        } else if let since = parameter.since {
+            history = "only exists from Linux \(since)"
+        } else {
+            history = "does not exist"
+        }
+        let loaders = assignment.ignoreFailure
+            ? "systemd-sysctl skips it silently because of the leading '-', but procps sysctl -p still fails with 'cannot stat' (sysctl --system ignores it)"
+            : "procps sysctl -p fails with 'cannot stat /proc/sys/\(assignment.key.path)' and exits 1 (sysctl --system ignores it), systemd-sysctl skips it"
+        return Finding(
+            rule: "key-not-in-kernel", severity: assignment.ignoreFailure ? .warning : .error, key: name,
+            value: assignment.value, location: assignment.location,
+            message: "\(name) \(history), so it is not applied on Linux \(kernel): \(loaders)",
+            fix: "remove the line (or target a kernel that has the key with --kernel)")
+    }
+
+    private func valueChecks(_ assignment: Assignment, _ parameter: Parameter) -> [Finding] {
+        guard parameter.kind != .string, !assignment.value.isEmpty, !assignment.value.hasPrefix("=") else { return [] }
+        let value = SysctlValue(assignment.value)
+        let name = assignment.key.name
+        let reject = "the kernel rejects the write with EINVAL: procps sysctl prints 'setting key \"\(name)\": Invalid argument', systemd-sysctl logs \"Couldn't write\", and both exit 1"
+        func finding(_ message: String, _ fix: String?) -> Finding {
+            Finding(rule: "invalid-value", severity: .error, key: name, value: assignment.value,
+                    location: SourceLocation(file: assignment.location.file, line: assignment.location.line, column: assignment.valueColumn),
+                    message: message, fix: fix)
+        }
+        let wanted = parameter.kind == .vector ? parameter.fields : 1
+        let readable = Swift.min(wanted, value.fields.count)
+        guard let numbers = value.integers(count: readable) else {
+            return [finding("'\(assignment.value)' is not \(wanted == 1 ? "a number" : "\(wanted) numbers"): \(reject)",
+                            "write \(wanted == 1 ? "an integer" : "\(wanted) integers separated by blanks")")]
+        }
+        var findings: [Finding] = []
+        if let bounds = parameter.bounds(for: kernel) {
+            for number in numbers where (bounds.min.map { number < $0 } ?? false) || (bounds.max.map { number > $0 } ?? false) {
+                let range = "\(bounds.min.map(String.init) ?? "…")..\(bounds.max.map(String.init) ?? "…")"
+                findings.append(finding("\(number) is outside \(range), the range Linux \(kernel) accepts for \(name): \(reject)",
+                                        "use a value in \(range)"))
+                break
+            }
+        }
+        if parameter.kind == .vector && value.fields.count < wanted && findings.isEmpty {
+            findings.append(Finding(
+                rule: "invalid-value", severity: .warning, key: name, value: assignment.value,
+                location: assignment.location,
+                message: "\(name) takes \(wanted) numbers; with \(value.fields.count) the kernel changes only the first \(value.fields.count) and keeps the rest",
+                fix: "write all \(wanted) numbers"))
+        }
+        if name == "net.ipv4.ip_local_port_range", numbers.count == 2, findings.isEmpty {
+            findings += portRange(assignment, numbers, reject: reject)
+        }
+        return findings
+    }
+
+    /// `ip_local_port_range` must start at or above `ip_unprivileged_port_start` as it stands when the line is
+    /// applied: a lower start set by a later line comes too late.
+    private func portRange(_ assignment: Assignment, _ numbers: [Int], reject: String) -> [Finding] {
+        let location = SourceLocation(file: assignment.location.file, line: assignment.location.line, column: assignment.valueColumn)
+        if numbers[1] < numbers[0] {
+            return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
+                            location: location, message: "the range ends (\(numbers[1])) before it starts (\(numbers[0])): \(reject)",
+                            fix: "write the lower port first")]
+        }
+        guard kernel >= KernelVersion(4, 11) else { return [] }
+        let unprivileged = state.assignment(for: "net.ipv4.ip_unprivileged_port_start")
+        var floor = 1024
+        var note = "the default ip_unprivileged_port_start"
+        if let unprivileged, let value = SysctlValue(unprivileged.value).firstInteger {
+            let sameFile = unprivileged.location.file == assignment.location.file
+            if sameFile && unprivileged.location.line < assignment.location.line {
+                floor = value
+                note = "ip_unprivileged_port_start (line \(unprivileged.location.line))"
+            } else if numbers[0] < 1024 && numbers[0] >= value {
+                return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
+                                location: location,
+                                message: "start \(numbers[0]) is below 1024, and ip_unprivileged_port_start = \(value) is set only after this line (\(unprivileged.location.file):\(unprivileged.location.line)): when this line is applied, \(reject)",
+                                fix: "move the ip_unprivileged_port_start line above this one")]
+            }
+        }
+        guard numbers[0] < floor else { return [] }
+        return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
+                        location: location,
+                        message: "start \(numbers[0]) is below \(note) (\(floor)): \(reject)",
+                        fix: "start the range at \(floor) or above, or lower net.ipv4.ip_unprivileged_port_start on an earlier line")]
+    }
+
+    private func inlineComment(_ assignment: Assignment, parameter: Parameter?) -> [Finding] {
+        let value = assignment.value
+        guard let hashIndex = value.firstIndex(of: "#"),
+              hashIndex == value.startIndex || value[value.index(before: hashIndex)] == " " || value[value.index(before: hashIndex)] == "\t"
+        else { return [] }
+        let column = assignment.valueColumn + value.utf8.distance(from: value.utf8.startIndex, to: hashIndex.samePosition(in: value.utf8) ?? value.utf8.startIndex)
+        let location = SourceLocation(file: assignment.location.file, line: assignment.location.line, column: column)
+        let before = value[..<hashIndex].trimmingSpaces()
+        if let parameter, parameter.kind != .string, !before.isEmpty {
+            return [Finding(rule: "inline-comment", severity: .info, key: assignment.key.name, value: value, location: location,
+                            message: "'\(value[hashIndex...])' is part of the value, not a comment; the kernel happens to ignore text after the number, so \(before) is set",
+                            fix: "move the comment to its own line above")]
+        }
+        return [Finding(rule: "inline-comment", severity: .warning, key: assignment.key.name, value: value, location: location,
+                        message: "sysctl files have no trailing comments: the loaders write '\(value)' verbatim, comment included",
+                        fix: "write '\(assignment.key.name) = \(before)' and put the comment on its own line")]
+    }
+}

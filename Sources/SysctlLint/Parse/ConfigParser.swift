@@ -1,0 +1,262 @@
+import Foundation
+
+/// Reads sysctl.conf text the way the loaders do.
+///
+/// The grammar is procps-ng 4's (`src/sysctl.c`, `parse_setting_line`), which systemd-sysctl ≥ 245 shares for
+/// every well-formed line: whole-line `#`/`;` comments, split at the first `=`, trimmed key and value, inner
+/// blanks kept, a leading `-` for "ignore failure", a bare `-key` for an exclusion. Where the two loaders part
+/// ways (a lone CR, a NUL byte, `- key`, `--key`, a line without `=`), the parser follows procps 4 and reports
+/// the difference as a finding, so that no line is lost and nothing is silently reinterpreted.
+public struct ConfigParser: Sendable {
+    /// systemd-sysctl aborts a file at a line longer than this (`LONG_LINE_MAX`).
+    public static let systemdLineLimit = 1024 * 1024
+
+    public init() {}
+
+    public func parse(_ source: SourceText) -> ParsedFile {
+        var run = Run(path: source.path)
+        var lineStart = 0
+        var lineNumber = 0
+        let bytes = source.bytes
+        while lineStart < bytes.count {
+            lineNumber += 1
+            var lineEnd = lineStart
+            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
+            run.parseLine(bytes[lineStart..<lineEnd], number: lineNumber, isFirst: lineNumber == 1)
+            lineStart = lineEnd + 1
+        }
+        return ParsedFile(path: source.path, statements: run.statements, findings: run.findings, lineCount: lineNumber)
+    }
+}
+
+private let space: UInt8 = 0x20, tab: UInt8 = 0x09, cr: UInt8 = 0x0D, vt: UInt8 = 0x0B, ff: UInt8 = 0x0C
+private let equals: UInt8 = 0x3D, dash: UInt8 = 0x2D, hash: UInt8 = 0x23, semicolon: UInt8 = 0x3B
+
+/// procps 4 trims with `isspace()`.
+private func isSpace(_ byte: UInt8) -> Bool {
+    byte == space || byte == tab || byte == cr || byte == vt || byte == ff || byte == 0x0A
+}
+
+private struct Run {
+    let path: String
+    var statements: [ParsedFile.Statement] = []
+    var findings: [Finding] = []
+
+    init(path: String) { self.path = path }
+
+    mutating func report(_ rule: String, _ severity: Severity, line: Int, column: Int, _ message: String,
+                         key: String? = nil, value: String? = nil, fix: String? = nil) {
+        findings.append(Finding(
+            rule: rule, severity: severity, key: key, value: value,
+            location: SourceLocation(file: path, line: line, column: column), message: message, fix: fix))
+    }
+
+    mutating func parseLine(_ physical: ArraySlice<UInt8>, number: Int, isFirst: Bool) {
+        var line = physical
+        let base = physical.startIndex
+        func column(_ index: Int) -> Int { index - base + 1 }
+
+        if line.count > ConfigParser.systemdLineLimit {
+            report("line-too-long", .error, line: number, column: 1,
+                   "line is \(line.count) bytes long; systemd-sysctl stops reading the file here (ENOBUFS), skips every later line, and exits 1")
+        }
+        if isFirst, line.starts(with: [0xEF, 0xBB, 0xBF]) {
+            let rest = line.dropFirst(3)
+            if rest.contains(where: { !isSpace($0) }) && rest.first.map({ $0 != hash && $0 != semicolon }) ?? false {
+                report("byte-order-mark", .error, line: number, column: 1,
+                       "the file starts with a UTF-8 byte-order mark; every loader reads it as part of the first key, which then does not exist and is not applied",
+                       fix: "save the file as UTF-8 without a BOM")
+                return  // The loaders fail this line; it sets nothing.
+            }
+            line = rest
+        }
+        // A NUL ends the line for procps (C string); systemd starts a new line there.
+        if let nul = line.firstIndex(of: 0) {
+            report("nul-byte", .warning, line: number, column: column(nul),
+                   "NUL byte: procps ignores the rest of the line, systemd-sysctl reads it as a new line")
+            line = line[line.startIndex..<nul]
+        }
+        // CRLF is fine everywhere; a CR elsewhere is read three different ways.
+        if let lastCR = line.lastIndex(of: cr), line[line.index(after: lastCR)...].allSatisfy(isSpace),
+           let innerCR = line[line.startIndex..<lastCR].firstIndex(of: cr) {
+            reportLoneCR(number, column(innerCR))
+        } else if let innerCR = line.firstIndex(of: cr), !line[line.index(after: innerCR)...].allSatisfy(isSpace) {
+            reportLoneCR(number, column(innerCR))
+        }
+        let trimmedFront = line.drop(while: isSpace)
+        guard let first = trimmedFront.first else { return }
+        let trimmed = trimmedFront[..<(trimmedFront.lastIndex(where: { !isSpace($0) }).map { $0 + 1 } ?? trimmedFront.endIndex)]
+        let isVerticalSpace: (UInt8) -> Bool = { $0 == vt || $0 == ff }
+        if first != hash && first != semicolon,
+           line.prefix(while: isSpace).contains(where: isVerticalSpace)
+            || line.reversed().prefix(while: isSpace).contains(where: isVerticalSpace) {
+            report("control-whitespace", .warning, line: number, column: 1,
+                   "vertical tab or form feed around the setting: procps 4 strips it, procps 3 and systemd-sysctl keep it in the key or value")
+        }
+        if first == hash || first == semicolon {
+            statements.append(.comment(Comment(text: text(trimmed), location: loc(number, column(trimmed.startIndex)))))
+            return
+        }
+        guard let equalsIndex = trimmed.firstIndex(of: equals) else {
+            parseLineWithoutEquals(trimmed, number: number, column: column)
+            return
+        }
+        var keyPart = trimmed[trimmed.startIndex..<equalsIndex]
+        let valuePart = trimmed[trimmed.index(after: equalsIndex)...]
+        var ignoreFailure = false
+        if keyPart.first == dash {
+            ignoreFailure = true
+            keyPart = keyPart.dropFirst()
+            if keyPart.first.map(isSpace) == true {
+                report("dash-space", .warning, line: number, column: column(keyPart.startIndex),
+                       "space after the leading '-': systemd-sysctl accepts it, procps sysctl looks up a key that starts with a space and fails",
+                       fix: "write '-\(text(keyPart.drop(while: isSpace).prefix(while: { $0 != space && $0 != tab })))' with no space")
+                keyPart = keyPart.drop(while: isSpace)
+            } else if keyPart.first == dash {
+                report("double-dash", .warning, line: number, column: column(keyPart.startIndex),
+                       "two leading '-': procps 4 drops both, systemd-sysctl looks up a key that starts with '-' and silently sets nothing",
+                       fix: "keep a single '-'")
+                keyPart = keyPart.dropFirst()
+            }
+        }
+        let keyEnd = keyPart.lastIndex(where: { !isSpace($0) }).map { $0 + 1 } ?? keyPart.startIndex
+        let keyBytes = keyPart[keyPart.startIndex..<keyEnd]
+        let valueStart = valuePart.firstIndex(where: { !isSpace($0) }) ?? valuePart.endIndex
+        let valueBytes = valuePart[valueStart...]
+        let keyColumn = column(trimmed.startIndex)
+        let valueColumn = column(valueStart)
+        let value = text(valueBytes)
+        guard !keyBytes.isEmpty else {
+            report("empty-key", .error, line: number, column: keyColumn,
+                   "assignment without a key: procps 4 and systemd-sysctl both fail on it and exit 1", value: value)
+            return
+        }
+        let key = SysctlKey(text(keyBytes))
+        if valueBytes.isEmpty {
+            report("empty-value", .warning, line: number, column: valueColumn,
+                   "empty value: procps 3 skips the line as invalid, procps 4 and systemd-sysctl write an empty string, which the kernel rejects (EINVAL) for numeric keys",
+                   key: key.name, value: "", fix: "give a value, or remove the line to keep the kernel's default")
+        } else if valueBytes.first == equals {
+            report("double-equals", .error, line: number, column: valueColumn,
+                   "the value starts with '=': the loaders split at the first '=', so they write '\(value)', which the kernel rejects for numeric keys",
+                   key: key.name, value: value, fix: "use a single '='")
+        }
+        if reportSpelling(of: key, line: number, column: keyColumn, value: value) {
+            return  // No loader can apply this line; it sets nothing.
+        }
+        let assignment = Assignment(key: key, value: value, ignoreFailure: ignoreFailure,
+                                    location: loc(number, keyColumn), valueColumn: valueColumn)
+        statements.append(.assignment(assignment))
+    }
+
+    private mutating func reportLoneCR(_ number: Int, _ column: Int) {
+        report("lone-carriage-return", .warning, line: number, column: column,
+               "carriage return inside the line: procps 4 keeps it in the value, procps 3 drops the rest of the line, systemd-sysctl starts a new line there",
+               fix: "use plain LF (or CRLF) line endings")
+    }
+
+    private mutating func parseLineWithoutEquals(_ trimmed: ArraySlice<UInt8>, number: Int, column: (Int) -> Int) {
+        let startColumn = column(trimmed.startIndex)
+        if trimmed.first == dash {
+            let keyText = text(trimmed.dropFirst()).trimmingSpaces()
+            guard !keyText.isEmpty else {
+                report("empty-key", .error, line: number, column: startColumn,
+                       "a lone '-' excludes nothing; remove the line")
+                return
+            }
+            statements.append(.exclusion(Exclusion(key: SysctlKey(keyText), location: loc(number, startColumn))))
+            return
+        }
+        let content = text(trimmed)
+        var hint = ""
+        var fix: String? = nil
+        if content.hasPrefix("sysctl ") {
+            hint = "; it looks like a shell command, but the file holds only 'key = value' lines"
+            fix = "write the setting as 'key = value'"
+        } else if let colon = content.firstIndex(of: ":"), !content[..<colon].contains(" ") {
+            hint = "; did you mean '=' instead of ':'?"
+            fix = "write '\(content[..<colon]) = \(content[content.index(after: colon)...].trimmingSpaces())'"
+        } else if let blank = content.firstIndex(where: { $0 == " " || $0 == "\t" }),
+                  content[..<blank].contains(".") {
+            hint = "; '=' is missing between the key and the value"
+            fix = "write '\(content[..<blank]) = \(content[blank...].trimmingSpaces())'"
+        }
+        report("invalid-line", .error, line: number, column: startColumn,
+               "not an assignment\(hint): procps sysctl skips it ('invalid syntax'), systemd-sysctl skips it and exits 1",
+               fix: fix)
+    }
+
+    /// Reports key spellings the loaders disagree on or fail on. Returns true when no loader applies the line.
+    private mutating func reportSpelling(of key: SysctlKey, line: Int, column: Int, value: String) -> Bool {
+        var fails = false
+        for issue in key.spellingIssues {
+            switch issue {
+            case .repeatedSeparator:
+                report("repeated-separator", .info, line: line, column: column,
+                       "repeated separator in '\(key.written)': it works, but procps prints 'separators should not be repeated'",
+                       key: key.name, value: value, fix: "write '\(key.name)'")
+            case .trailingSeparator:
+                report("trailing-separator", .warning, line: line, column: column,
+                       "trailing separator in '\(key.written)': systemd-sysctl drops it, procps sysctl fails with 'Not a directory'",
+                       key: key.name, value: value, fix: "write '\(key.name)'")
+            case .procSysPrefix:
+                fails = true
+                report("proc-sys-prefix", .error, line: line, column: column,
+                       "keys are relative to /proc/sys: '\(key.written)' names /proc/sys/\(key.path), which does not exist, so no loader applies this line",
+                       key: key.name, value: value, fix: "write '\(SysctlKey(String(key.path.dropFirst("proc/sys/".count))).name)'")
+            case .parentComponent:
+                fails = true
+                report("path-traversal", .error, line: line, column: column,
+                       "'..' in a key points outside /proc/sys; the loaders refuse or fail it", key: key.name, value: value)
+            case .innerWhitespace:
+                fails = true
+                report("key-whitespace", .error, line: line, column: column,
+                       "the key '\(key.written)' contains a blank, so no such key exists and the line is not applied",
+                       key: key.name, value: value,
+                       fix: "write '\(key.written.filter { $0 != " " && $0 != "\t" })'")
+            case .braces:
+                fails = true
+                report("brace-glob", .error, line: line, column: column,
+                       "no loader expands {a,b} in keys: the key is taken literally, does not exist, and the line sets nothing",
+                       key: key.name, value: value, fix: "write one line per key, or use a '*' glob")
+            }
+        }
+        if let misplaced = InterfaceKeys.dottedInterfaceName(in: key) {
+            fails = true
+            report("dotted-interface", .error, line: line, column: column,
+                   "'\(key.written)' splits the interface name '\(misplaced)' at its dot, so the loaders look for a key that does not exist",
+                   key: key.name, value: value,
+                   fix: "write the dot inside the interface name as '/': '\(InterfaceKeys.corrected(key, interface: misplaced))'")
+        }
+        return fails
+    }
+
+    func loc(_ line: Int, _ column: Int) -> SourceLocation { SourceLocation(file: path, line: line, column: column) }
+
+    func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension StringProtocol {
+    func trimmingSpaces() -> String {
+        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
+        guard let start = firstIndex(where: { !isBlank($0) }), let end = lastIndex(where: { !isBlank($0) }) else { return "" }
+        return String(self[start...end])
+    }
+}
+
+/// Per-interface key families: `net.ipv4.conf.IFACE.leaf`, `net.ipv6.conf.IFACE.leaf`, `net.ipv[46].neigh.IFACE.leaf`.
+enum InterfaceKeys {
+    static let families: [[Substring]] = [["net", "ipv4", "conf"], ["net", "ipv6", "conf"], ["net", "ipv4", "neigh"], ["net", "ipv6", "neigh"]]
+
+    /// The interface name a dotted spelling split in two (`eth0.100`), or nil.
+    static func dottedInterfaceName(in key: SysctlKey) -> String? {
+        let parts = key.path.split(separator: "/")
+        guard parts.count > 5, families.contains(where: { parts.starts(with: $0) }) else { return nil }
+        return parts[3..<(parts.count - 1)].joined(separator: ".")
+    }
+
+    static func corrected(_ key: SysctlKey, interface: String) -> String {
+        let parts = key.path.split(separator: "/")
+        return parts[0..<3].joined(separator: ".") + "." + interface.replacingOccurrences(of: ".", with: "/") + "." + parts[parts.count - 1]
+    }
+}

@@ -1,0 +1,59 @@
+/// A sysctl key as the loaders see it.
+///
+/// The loaders turn a key into a path under `/proc/sys` by the first-separator rule: when the first of `/` and
+/// `.` in the key is a `.`, every `.` and `/` swaps; when it is a `/`, the key is already a path. systemd then
+/// simplifies the path (`//` collapses, a leading or trailing `/` goes). Two spellings are the same key when
+/// their paths are equal, so `kernel.hostname` and `kernel/hostname` are one key.
+public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
+    /// The key as written, after the loader's trimming.
+    public let written: String
+    /// The path under `/proc/sys`, simplified the way systemd-sysctl does it.
+    public let path: String
+
+    public init(_ written: String) {
+        self.written = written
+        self.path = Self.simplify(Self.toPath(written))
+    }
+
+    /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
+    /// name `eth0.100`) becomes `/`.
+    public var name: String { Self.swapSeparators(path) }
+
+    public var description: String { name }
+
+    /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245.
+    public var isGlob: Bool { written.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+
+    static func toPath(_ key: String) -> String {
+        guard let first = key.first(where: { $0 == "." || $0 == "/" }), first == "." else { return key }
+        return swapSeparators(key)
+    }
+
+    static func swapSeparators(_ text: String) -> String {
+        String(text.map { $0 == "." ? "/" : ($0 == "/" ? "." : $0) })
+    }
+
+    static func simplify(_ path: String) -> String {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+            .filter { $0 != "." }
+            .joined(separator: "/")
+    }
+
+    /// Spelling problems the loaders treat differently or fail on.
+    public var spellingIssues: [KeySpellingIssue] {
+        var issues: [KeySpellingIssue] = []
+        let raw = Self.toPath(written)
+        let components = raw.split(separator: "/", omittingEmptySubsequences: false)
+        if raw.contains("//") { issues.append(.repeatedSeparator) }
+        if raw.count > 1, raw.hasSuffix("/") { issues.append(.trailingSeparator) }
+        if path.hasPrefix("proc/sys/") || path == "proc/sys" { issues.append(.procSysPrefix) }
+        if components.contains("..") { issues.append(.parentComponent) }
+        if written.contains(where: { $0 == " " || $0 == "\t" }) { issues.append(.innerWhitespace) }
+        if written.contains("{") && written.contains("}") { issues.append(.braces) }
+        return issues
+    }
+}
+
+public enum KeySpellingIssue: Sendable, Equatable {
+    case repeatedSeparator, trailingSeparator, procSysPrefix, parentComponent, innerWhitespace, braces
+}

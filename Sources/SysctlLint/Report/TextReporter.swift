@@ -1,0 +1,79 @@
+/// The human report: `file:line:column: severity: message [rule]` lines that editors jump to, a fix line under
+/// each, then the computed figures as a table. Colour only when asked for (the CLI decides from the terminal).
+public struct TextReporter: Sendable {
+    public var color: Bool
+    public var showSchedules: Bool
+
+    public init(color: Bool = false, showSchedules: Bool = false) {
+        self.color = color
+        self.showSchedules = showSchedules
+    }
+
+    public func render(_ result: LintResult) -> String {
+        var out = ""
+        for finding in result.findings {
+            var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
+            place = paint(place, .bold)
+            let severity = paint(finding.severity.rawValue, finding.severity.style)
+            out += "\(place)\(severity): \(finding.message) [\(finding.rule)]\n"
+            if let fix = finding.fix { out += "    fix: \(fix)\n" }
+        }
+        if !result.findings.isEmpty { out += "\n" }
+        let kernelNote = result.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)" : ""
+        out += "Computed for Linux \(result.kernel)\(kernelNote):\n"
+        out += figureTable(result.figures)
+        out += "\n" + summary(result) + "\n"
+        return out
+    }
+
+    public func figureTable(_ figures: [ComputedFigure]) -> String {
+        let rows = figures.map { figure -> (String, String, String, String) in
+            let shown = figure.unit == "s" ? Format.duration(seconds: figure.value) : "\(Format.number(figure.value)) \(figure.unit)"
+            let set = figure.inputs.filter { $0.source != "default" }.map { "\($0.source)" }
+            let origin = set.isEmpty ? "defaults" : "set at " + set.joined(separator: ", ")
+            return (figure.name.rawValue, shown, figure.formula, origin)
+        }
+        let nameWidth = rows.map(\.0.count).max() ?? 0
+        let valueWidth = rows.map(\.1.count).max() ?? 0
+        var out = ""
+        for (index, row) in rows.enumerated() {
+            out += "  \(row.0.padding(nameWidth))  \(row.1.padding(valueWidth))  \(row.2)  (\(row.3))\n"
+            if showSchedules, let schedule = figures[index].schedule, !schedule.isEmpty {
+                let times = schedule.map { Format.number($0) }.joined(separator: ", ")
+                out += "  \("".padding(nameWidth))  retransmissions at \(times) s\n"
+            }
+        }
+        return out
+    }
+
+    func summary(_ result: LintResult) -> String {
+        let counts = Severity.allCases.reversed().map { "\(result.count($0)) \($0.rawValue)\(result.count($0) == 1 ? "" : "s")" }
+        let files = result.files.count == 1 ? "1 file" : "\(result.files.count) files"
+        return "\(files) checked: " + counts.joined(separator: ", ")
+    }
+
+    enum Style: String {
+        case bold = "1", red = "31", yellow = "33", blue = "34"
+    }
+
+    func paint(_ text: String, _ style: Style) -> String {
+        guard color, !text.isEmpty else { return text }
+        return "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m"
+    }
+}
+
+extension Severity {
+    var style: TextReporter.Style {
+        switch self {
+        case .error: .red
+        case .warning: .yellow
+        case .info: .blue
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,37 @@
+/// A type-checked expression of the rule language. Built only by `ExpressionParser`, which rejects anything that
+/// does not type-check; evaluation therefore never meets a type error, only missing data (nil).
+indirect enum Expression: Sendable {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case version(KernelVersion)
+    /// The value of the key the rule matched.
+    case value
+    /// The target kernel's default for the matched key.
+    case defaultValue
+    /// The effective value of another key (set in the files, else the target kernel's default).
+    case key(String)
+    case isSet(String)
+    case figure(ComputedFigure.Name)
+    case kernel
+    case ignoreFailure
+    case field(Expression, Int)
+    case fieldCount(Expression)
+    case text(Expression)
+    case call(Function, [Expression])
+    case unary(String, Expression)
+    case binary(String, Expression, Expression)
+    case membership(Expression, [Expression])
+
+    enum Function: String, Sendable, CaseIterable {
+        case min, max, abs
+        /// Formatting for messages: seconds as `2h 11m 15s`, bytes as `16 MiB`.
+        case duration, bytes
+    }
+}
+
+/// Static types. A `sysctl` value reads as its first number in arithmetic and comparisons, as text against
+/// strings, and yields fields with `[i]`.
+enum ExpressionType: String, Sendable {
+    case number, bool, string, version, sysctl
+}

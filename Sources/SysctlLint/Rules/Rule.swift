@@ -1,0 +1,87 @@
+/// One rule: the hazard, where it applies, how to detect it, and what to say. Rules are data (`rules/*.yaml`);
+/// a `builtin` rule documents a check the engine implements in Swift (syntax, overrides, the kernel model) so
+/// that every finding, whatever produces it, has an id, a rationale, references and tested examples.
+public struct Rule: Sendable {
+    public var id: String
+    public var title: String
+    public var severity: Severity
+    /// Dotted key patterns; `*` matches one path component.
+    public var keys: [String]
+    public var kernels: KernelRange
+    public var builtin: Bool
+    var condition: Expression?
+    public var conditionText: String?
+    var message: MessageTemplate
+    var fix: MessageTemplate?
+    public var rationale: String
+    public var references: [String]
+    public var examples: [RuleExample]
+    /// The rule file and line the rule came from.
+    public var file: String
+    public var line: Int
+
+    public var messageText: String { message.raw }
+    public var fixText: String? { fix?.raw }
+
+    func applies(to key: SysctlKey) -> Bool {
+        keys.contains { Glob.matches(SysctlKey($0).path, key.path) }
+    }
+}
+
+/// A config snippet that must (or must not) make its rule fire.
+public struct RuleExample: Sendable, Hashable {
+    public var config: String
+    public var kernel: KernelVersion?
+    public var triggers: Bool
+    public var line: Int
+}
+
+/// Message text with `{expression}` or `{expression | duration}` parts, checked at load time.
+struct MessageTemplate: Sendable {
+    enum Part: Sendable {
+        case literal(String)
+        case expression(Expression)
+    }
+
+    var raw: String
+    var parts: [Part]
+
+    /// Returns the template, or the offset and message of the first bad interpolation.
+    static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
+        var parts: [Part] = []
+        var literal = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            if character == "{" {
+                guard let close = text[index...].firstIndex(of: "}") else {
+                    throw ExpressionError(offset: text.distance(from: text.startIndex, to: index), message: "'{' without a closing '}'")
+                }
+                let inner = String(text[text.index(after: index)..<close])
+                let start = text.distance(from: text.startIndex, to: index) + 1
+                do {
+                    let expression = try ExpressionParser.interpolation(inner)
+                    if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+                    parts.append(.expression(expression))
+                } catch {
+                    throw ExpressionError(offset: start + error.offset, message: error.message)
+                }
+                index = text.index(after: close)
+            } else {
+                literal.append(character)
+                index = text.index(after: index)
+            }
+        }
+        if !literal.isEmpty { parts.append(.literal(literal)) }
+        return MessageTemplate(raw: text, parts: parts)
+    }
+
+    func render(_ context: EvaluationContext) -> String {
+        parts.map { part in
+            switch part {
+            case .literal(let text): text
+            case .expression(let expression): expression.evaluate(context)?.rendered ?? "(unknown)"
+            }
+        }.joined()
+    }
+}

@@ -1,0 +1,140 @@
+/// Turns rule YAML into checked rules. Every problem names the file, line and column; a rule whose condition or
+/// message does not parse or type-check is rejected here, never at lint time.
+public enum RuleLoader {
+    static let topFields = ["description", "rules"]
+    static let ruleFields = ["id", "title", "severity", "keys", "kernel", "builtin", "when", "message", "fix",
+                             "rationale", "references", "examples"]
+
+    public static func load(text: String, file: String) throws(DataFileProblem) -> [Rule] {
+        guard let root = try YAMLTree.parse(text, file: file) else {
+            throw DataFileProblem(file: file, line: 1, column: 1, message: "empty rule file (expected a 'rules:' list)")
+        }
+        let top = try root.fields(file, what: "a rule file", allowed: topFields)
+        var rules: [Rule] = []
+        var seen: [String: Int] = [:]
+        for entry in try top.required("rules").sequence(file, what: "rules") {
+            let rule = try self.rule(entry, file: file)
+            if let first = seen[rule.id] {
+                throw DataFileProblem(file: file, line: entry.line, column: entry.column,
+                                      message: "rule id '\(rule.id)' is defined twice (first at line \(first))")
+            }
+            seen[rule.id] = entry.line
+            rules.append(rule)
+        }
+        return rules
+    }
+
+    private static func rule(_ tree: YAMLTree, file: String) throws(DataFileProblem) -> Rule {
+        let fields = try tree.fields(file, what: "a rule", allowed: ruleFields)
+        let idNode = try fields.required("id")
+        let id = try idNode.string(file, what: "id")
+        guard isKebabCase(id) else { throw idNode.problem(file, "rule id '\(id)' must be kebab-case: lower-case letters, digits and single '-'") }
+
+        let severityNode = try fields.required("severity")
+        let severityText = try severityNode.string(file, what: "severity")
+        guard let severity = Severity(rawValue: severityText) else {
+            throw severityNode.problem(file, "severity must be error, warning or info, not '\(severityText)'")
+        }
+        let builtin = try fields["builtin"].map { node throws(DataFileProblem) -> Bool in
+            let text = try node.string(file, what: "builtin")
+            guard text == "true" || text == "false" else { throw node.problem(file, "builtin must be true or false") }
+            return text == "true"
+        } ?? false
+
+        var kernels = KernelRange.all
+        if let node = fields["kernel"] {
+            let text = try node.string(file, what: "kernel")
+            guard let range = KernelRange(parsing: text) else {
+                throw node.problem(file, "kernel must be a range such as '>= 4.12', '< 4.12' or '>= 2.6.32, < 4.12', not '\(text)'")
+            }
+            kernels = range
+        }
+
+        var condition: Expression?
+        var conditionText: String?
+        if let node = fields["when"] {
+            if builtin { throw node.problem(file, "a builtin rule has no 'when': the engine implements its check") }
+            let text = try node.string(file, what: "when")
+            conditionText = text
+            do {
+                condition = try ExpressionParser.condition(text)
+            } catch {
+                throw position(of: error, in: node, file: file, what: "condition")
+            }
+        } else if !builtin {
+            throw tree.problem(file, "rule '\(id)' is missing the required field 'when' (its condition)")
+        }
+
+        let keysNode = try fields.required("keys")
+        let keys = try keysNode.strings(file, what: "keys")
+        guard !keys.isEmpty else { throw keysNode.problem(file, "keys must name at least one key or pattern") }
+
+        let references = try fields.required("references").strings(file, what: "references")
+        guard !references.isEmpty else { throw try fields.required("references").problem(file, "a rule needs at least one reference") }
+
+        let rule = Rule(
+            id: id,
+            title: try fields.required("title").string(file, what: "title"),
+            severity: severity, keys: keys, kernels: kernels, builtin: builtin,
+            condition: condition, conditionText: conditionText,
+            message: try template(try fields.required("message"), file: file, what: "message"),
+            fix: try fields["fix"].map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") },
+            rationale: try fields.required("rationale").string(file, what: "rationale"),
+            references: references,
+            examples: try examples(try fields.required("examples"), file: file),
+            file: file, line: tree.line)
+        if !builtin && rule.fix == nil {
+            throw tree.problem(file, "rule '\(id)' is missing the required field 'fix' (what to set instead)")
+        }
+        return rule
+    }
+
+    private static func template(_ node: YAMLTree, file: String, what: String) throws(DataFileProblem) -> MessageTemplate {
+        let text = try node.string(file, what: what)
+        do {
+            return try MessageTemplate.parse(text)
+        } catch {
+            throw position(of: error, in: node, file: file, what: what)
+        }
+    }
+
+    private static func examples(_ node: YAMLTree, file: String) throws(DataFileProblem) -> [RuleExample] {
+        let fields = try node.fields(file, what: "examples", allowed: ["trigger", "pass"])
+        var examples: [RuleExample] = []
+        for (name, triggers) in [("trigger", true), ("pass", false)] {
+            let list = try fields.required(name).sequence(file, what: "examples.\(name)")
+            guard !list.isEmpty else { throw try fields.required(name).problem(file, "examples.\(name) needs at least one example") }
+            for item in list {
+                if case .mapping = item.content {
+                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel"])
+                    var kernel: KernelVersion?
+                    if let kernelNode = example["kernel"] {
+                        let text = try kernelNode.string(file, what: "kernel")
+                        guard let version = KernelVersion(text) else { throw kernelNode.problem(file, "'\(text)' is not a kernel version") }
+                        kernel = version
+                    }
+                    examples.append(RuleExample(config: try example.required("config").string(file, what: "config"),
+                                                kernel: kernel, triggers: triggers, line: item.line))
+                } else {
+                    examples.append(RuleExample(config: try item.string(file, what: "an example"), kernel: nil,
+                                                triggers: triggers, line: item.line))
+                }
+            }
+        }
+        return examples
+    }
+
+    /// Maps an offset inside an expression to the file position: exact for single-line scalars.
+    private static func position(of error: ExpressionError, in node: YAMLTree, file: String, what: String) -> DataFileProblem {
+        var column = node.column
+        if case .scalar(_, let singleLine, let quoted) = node.content, singleLine {
+            column += error.offset + (quoted ? 1 : 0)
+        }
+        return DataFileProblem(file: file, line: node.line, column: column, message: "\(what): \(error.message)")
+    }
+
+    static func isKebabCase(_ id: String) -> Bool {
+        !id.isEmpty && !id.hasPrefix("-") && !id.hasSuffix("-") && !id.contains("--")
+            && id.allSatisfy { ($0.isASCII && ($0.isLowercase || $0.isNumber)) || $0 == "-" }
+    }
+}

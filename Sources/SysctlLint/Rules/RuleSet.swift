@@ -1,0 +1,65 @@
+import Foundation
+
+/// The rules in force and the kernel catalogue: the shipped ones compiled into the binary, plus user rule files
+/// (a user rule with a shipped rule's id replaces it).
+public struct Knowledge: Sendable {
+    public private(set) var rules: [Rule]
+    public let catalogue: ParameterCatalogue
+
+    /// Path prefix of the catalogue among the shipped files; everything else under rules/ is a rule file.
+    static let cataloguePrefix = "kernel/"
+
+    public init(rules: [Rule], catalogue: ParameterCatalogue) {
+        self.rules = rules
+        self.catalogue = catalogue
+    }
+
+    /// The shipped knowledge. Problems here are bugs in the shipped files, which the test suite rules out.
+    public static func shipped() throws(DataFileProblem) -> Knowledge {
+        var rules: [Rule] = []
+        var parameters: [Parameter] = []
+        for (path, base64) in ShippedData.files {
+            let text = String(decoding: Data(base64Encoded: base64) ?? Data(), as: UTF8.self)
+            let name = "rules/" + path
+            if path.hasPrefix(cataloguePrefix) {
+                parameters += try ParameterCatalogueLoader.load(text: text, file: name)
+            } else {
+                rules += try RuleLoader.load(text: text, file: name)
+            }
+        }
+        return Knowledge(rules: rules, catalogue: ParameterCatalogue(parameters: parameters))
+    }
+
+    /// Adds the rules found at `path` (a YAML file, or a directory of `*.yaml`/`*.yml` files).
+    public mutating func addUserRules(at path: String) throws(DataFileProblem) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataFileProblem(file: path, line: nil, column: nil, message: "no such rule file or directory")
+        }
+        var files = [path]
+        if isDirectory.boolValue {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { (path as NSString).appendingPathComponent($0) }
+            guard !files.isEmpty else {
+                throw DataFileProblem(file: path, line: nil, column: nil, message: "no *.yaml rule files in this directory")
+            }
+        }
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw DataFileProblem(file: file, line: nil, column: nil, message: "cannot read the rule file")
+            }
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw DataFileProblem(file: file, line: nil, column: nil, message: "the rule file is not UTF-8 text")
+            }
+            for rule in try RuleLoader.load(text: text, file: file) {
+                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                    rules[index] = rule
+                } else {
+                    rules.append(rule)
+                }
+            }
+        }
+    }
+
+    public func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+}

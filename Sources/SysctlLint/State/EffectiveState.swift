@@ -1,0 +1,76 @@
+/// Which value wins for each key once every file is read in order, and which assignments lost.
+///
+/// Both reference loaders agree on the winner for well-formed input: the last assignment of a key wins (procps 4
+/// writes every one in order; systemd keeps only the last), and an explicit key beats any glob, whatever the
+/// order or file. Where they disagree (an exclusion after an assignment) the linter reports it.
+public struct EffectiveState: Sendable {
+    /// An explicit key's winning assignment and the ones it overrode, oldest first.
+    public struct Setting: Sendable {
+        public var winner: Assignment
+        public var overridden: [Assignment]
+    }
+
+    /// Explicit (non-glob) settings in the order their winners were written.
+    public private(set) var settings: [Setting] = []
+    /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
+    public private(set) var globs: [Assignment] = []
+    public private(set) var exclusions: [Exclusion] = []
+    private var index: [String: Int] = [:]
+    private var fileOrder: [String] = []
+
+    public init(files: [ParsedFile] = []) {
+        fileOrder = files.map(\.path)
+        for file in files {
+            for statement in file.statements {
+                switch statement {
+                case .assignment(let assignment): add(assignment)
+                case .exclusion(let exclusion): exclusions.append(exclusion)
+                case .comment: break
+                }
+            }
+        }
+    }
+
+    private mutating func add(_ assignment: Assignment) {
+        if assignment.key.isGlob {
+            globs.append(assignment)
+            return
+        }
+        let path = assignment.key.path
+        if let position = index[path] {
+            var setting = settings[position]
+            setting.overridden.append(setting.winner)
+            setting.winner = assignment
+            settings[position] = setting
+        } else {
+            index[path] = settings.count
+            settings.append(Setting(winner: assignment, overridden: []))
+        }
+    }
+
+    /// Every assignment that takes effect: explicit winners, then globs.
+    public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
+
+    /// The assignment that decides `name` (a dotted or slash key): the explicit one, else the last glob that
+    /// matches it and is not excluded.
+    public func assignment(for name: String) -> Assignment? {
+        let path = SysctlKey(name).path
+        if let position = index[path] { return settings[position].winner }
+        if exclusions.contains(where: { $0.key.path == path }) { return nil }
+        return globs.last { Glob.matches($0.key.path, path) }
+    }
+
+    /// Exclusions that come after an assignment of the same key: systemd drops the key, procps writes it.
+    public var assignmentsLaterExcluded: [(Assignment, Exclusion)] {
+        exclusions.compactMap { exclusion in
+            guard let position = index[exclusion.key.path] else { return nil }
+            let winner = settings[position].winner
+            return precedes(winner.location, exclusion.location, files: fileOrder) ? (winner, exclusion) : nil
+        }
+    }
+
+    private func precedes(_ a: SourceLocation, _ b: SourceLocation, files: [String]) -> Bool {
+        if a.file == b.file { return a.line < b.line }
+        return (files.firstIndex(of: a.file) ?? 0) < (files.firstIndex(of: b.file) ?? 0)
+    }
+}

@@ -1,0 +1,183 @@
+import Yams
+
+/// A problem in a rule file or in the parameter catalogue, with the position Yams' node marks give.
+public struct DataFileProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+    public var message: String
+
+    public init(file: String, line: Int?, column: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    public var description: String {
+        var place = file
+        if let line { place += ":\(line)" }
+        if let column { place += ":\(column)" }
+        return "\(place): error: \(message)"
+    }
+}
+
+/// A YAML node reduced to what our data files use, with its position. Plain values stay strings: sysctl values
+/// such as `on` or `0 0 0 0` must not be reinterpreted by YAML 1.1's resolver.
+struct YAMLTree: Sendable {
+    enum Content: Sendable {
+        case scalar(String, singleLine: Bool, quoted: Bool)
+        case mapping([(key: String, keyTree: YAMLTree, value: YAMLTree)])
+        case sequence([YAMLTree])
+    }
+
+    var content: Content
+    var line: Int
+    var column: Int
+
+    /// Parses one YAML document. Syntax errors, aliases and non-string keys become problems.
+    static func parse(_ text: String, file: String) throws(DataFileProblem) -> YAMLTree? {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw problem(from: error, file: file)
+        } catch {
+            throw DataFileProblem(file: file, line: nil, column: nil, message: "cannot read YAML: \(error)")
+        }
+        guard let node else { return nil }
+        return try convert(node, file: file)
+    }
+
+    private static func convert(_ node: Node, file: String) throws(DataFileProblem) -> YAMLTree {
+        let line = node.mark?.line ?? 1
+        let column = node.mark?.column ?? 1
+        switch node {
+        case .scalar(let scalar):
+            let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
+            let singleLine = scalar.style == .plain || quoted
+            return YAMLTree(content: .scalar(scalar.string, singleLine: singleLine, quoted: quoted), line: line, column: column)
+        case .sequence(let sequence):
+            var items: [YAMLTree] = []
+            for item in sequence { items.append(try convert(item, file: file)) }
+            return YAMLTree(content: .sequence(items), line: line, column: column)
+        case .mapping(let mapping):
+            var pairs: [(key: String, keyTree: YAMLTree, value: YAMLTree)] = []
+            var seen: [String: Int] = [:]
+            for (key, value) in mapping {
+                let keyTree = try convert(key, file: file)
+                guard case .scalar(let name, _, _) = keyTree.content else {
+                    throw DataFileProblem(file: file, line: keyTree.line, column: keyTree.column, message: "mapping keys must be plain strings")
+                }
+                if let first = seen[name] {
+                    throw DataFileProblem(file: file, line: keyTree.line, column: keyTree.column,
+                                          message: "duplicate key '\(name)' (first at line \(first))")
+                }
+                seen[name] = keyTree.line
+                pairs.append((name, keyTree, try convert(value, file: file)))
+            }
+            return YAMLTree(content: .mapping(pairs), line: line, column: column)
+        case .alias:
+            throw DataFileProblem(file: file, line: line, column: column, message: "YAML aliases are not supported in rule files")
+        }
+    }
+
+    private static func problem(from error: YamlError, file: String) -> DataFileProblem {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = context.map { "\($0.text) (line \($0.mark.line)), " } ?? ""
+            return DataFileProblem(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return DataFileProblem(file: file, line: context.mark.line, column: context.mark.column,
+                                   message: "duplicate key \(duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")) in a mapping")
+        case .reader(let problem, _, _, _):
+            return DataFileProblem(file: file, line: nil, column: nil, message: "invalid YAML: \(problem)")
+        default:
+            return DataFileProblem(file: file, line: nil, column: nil, message: "invalid YAML: \(error)")
+        }
+    }
+
+    // MARK: Typed access, reporting wrong shapes with positions
+
+    func problem(_ file: String, _ message: String) -> DataFileProblem {
+        DataFileProblem(file: file, line: line, column: column, message: message)
+    }
+
+    func string(_ file: String, what: String) throws(DataFileProblem) -> String {
+        guard case .scalar(let text, _, _) = content else { throw problem(file, "\(what) must be a string") }
+        return text
+    }
+
+    func sequence(_ file: String, what: String) throws(DataFileProblem) -> [YAMLTree] {
+        guard case .sequence(let items) = content else { throw problem(file, "\(what) must be a list") }
+        return items
+    }
+
+    /// A string or a list of strings.
+    func strings(_ file: String, what: String) throws(DataFileProblem) -> [String] {
+        switch content {
+        case .scalar(let text, _, _): return [text]
+        case .sequence(let items):
+            var result: [String] = []
+            for item in items { result.append(try item.string(file, what: "each entry of \(what)")) }
+            return result
+        case .mapping: throw problem(file, "\(what) must be a string or a list of strings")
+        }
+    }
+
+    /// The pairs of a mapping, after checking that every key is one of `allowed`.
+    func fields(_ file: String, what: String, allowed: [String]) throws(DataFileProblem) -> Fields {
+        guard case .mapping(let pairs) = content else { throw problem(file, "\(what) must be a mapping") }
+        for pair in pairs where !allowed.contains(pair.key) {
+            let suggestion = Suggest.closest(to: pair.key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
+            throw pair.keyTree.problem(file, "unknown field '\(pair.key)' in \(what)\(suggestion); allowed: \(allowed.joined(separator: ", "))")
+        }
+        return Fields(file: file, owner: self, what: what, pairs: pairs)
+    }
+
+    struct Fields {
+        let file: String
+        let owner: YAMLTree
+        let what: String
+        let pairs: [(key: String, keyTree: YAMLTree, value: YAMLTree)]
+
+        subscript(name: String) -> YAMLTree? { pairs.first { $0.key == name }?.value }
+
+        func required(_ name: String) throws(DataFileProblem) -> YAMLTree {
+            guard let value = self[name] else { throw owner.problem(file, "\(what) is missing the required field '\(name)'") }
+            return value
+        }
+    }
+}
+
+/// "Did you mean" by edit distance.
+public enum Suggest {
+    public static func closest(to word: String, among candidates: some Sequence<String>, maxDistance: Int? = nil) -> String? {
+        let limit = maxDistance ?? max(2, word.count / 4)
+        var best: (String, Int)?
+        for candidate in candidates {
+            guard abs(candidate.count - word.count) <= limit else { continue }
+            let distance = editDistance(word, candidate)
+            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
+        }
+        return best?.0
+    }
+
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.utf8), b = Array(b.utf8)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import SysctlLint
+
+/// `sysctl-lint rules`: every rule in force.
+struct RulesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules.")
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    func run() throws {
+        let rules = try ruleOptions.knowledge().rules.sorted { $0.id < $1.id }
+        let width = rules.map(\.id.count).max() ?? 0
+        for rule in rules {
+            print("\(rule.id.padded(width))  \(rule.severity.rawValue.padded(7))  \(rule.title)")
+        }
+    }
+}
+
+/// `sysctl-lint explain ID`: one rule's rationale, fix, references and examples.
+struct Explain: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Explain one rule: why, what to do, sources, examples.")
+
+    @Argument(help: "The rule id (see `sysctl-lint rules`).")
+    var id: String
+
+    @OptionGroup var ruleOptions: RuleOptions
+
+    func run() throws {
+        let knowledge = try ruleOptions.knowledge()
+        guard let rule = knowledge.rule(id: id) else {
+            let hint = Suggest.closest(to: id, among: knowledge.rules.map(\.id)).map { " (did you mean '\($0)'?)" } ?? ""
+            fail(["no rule '\(id)'\(hint); `sysctl-lint rules` lists them"])
+        }
+        var out = "\(rule.id): \(rule.title)\n"
+        out += "severity: \(rule.severity.rawValue)    kernels: \(rule.kernels)    keys: \(rule.keys.joined(separator: ", "))\n"
+        if let condition = rule.conditionText { out += "when: \(condition)\n" }
+        if rule.builtin { out += "(checked by the engine itself)\n" }
+        out += "\n\(rule.rationale.trimmingCharacters(in: .whitespacesAndNewlines))\n"
+        if let fix = rule.fixText { out += "\nFix: \(fix)\n" }
+        out += "\nReferences:\n" + rule.references.map { "  - \($0)\n" }.joined()
+        for (title, triggers) in [("Triggers on", true), ("Does not trigger on", false)] {
+            out += "\n\(title):\n"
+            for example in rule.examples where example.triggers == triggers {
+                let kernel = example.kernel.map { "  (Linux \($0))" } ?? ""
+                let lines = example.config.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
+                out += lines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n"
+            }
+        }
+        print(out, terminator: "")
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}
