@@ -32,8 +32,18 @@ public struct Rule: Sendable {
 public struct RuleExample: Sendable, Hashable {
     public var config: String
     public var kernel: KernelVersion?
+    /// Bytes of filler appended to the first line, for examples about size limits that cannot be written out.
+    public var filler: Int?
     public var triggers: Bool
     public var line: Int
+
+    /// The example as file text.
+    public var text: String {
+        guard let filler, filler > 0 else { return config }
+        var lines = config.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[0] += String(repeating: "x", count: filler)
+        return lines.joined(separator: "\n")
+    }
 }
 
 /// Message text with `{expression}` or `{expression | duration}` parts, checked at load time.
@@ -45,6 +55,9 @@ struct MessageTemplate: Sendable {
 
     var raw: String
     var parts: [Part]
+
+    /// Text shown as written: the descriptions of built-in checks, whose messages come from the engine.
+    static func literal(_ text: String) -> MessageTemplate { MessageTemplate(raw: text, parts: [.literal(text)]) }
 
     /// Returns the template, or the offset and message of the first bad interpolation.
     static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {

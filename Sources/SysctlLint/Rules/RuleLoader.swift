@@ -77,7 +77,9 @@ public enum RuleLoader {
             title: try fields.required("title").string(file, what: "title"),
             severity: severity, keys: keys, kernels: kernels, builtin: builtin,
             condition: condition, conditionText: conditionText,
-            message: try template(try fields.required("message"), file: file, what: "message"),
+            message: builtin
+                ? MessageTemplate.literal(try fields.required("message").string(file, what: "message"))
+                : try template(try fields.required("message"), file: file, what: "message"),
             fix: try fields["fix"].map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") },
             rationale: try fields.required("rationale").string(file, what: "rationale"),
             references: references,
@@ -106,18 +108,25 @@ public enum RuleLoader {
             guard !list.isEmpty else { throw try fields.required(name).problem(file, "examples.\(name) needs at least one example") }
             for item in list {
                 if case .mapping = item.content {
-                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel"])
+                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler"])
                     var kernel: KernelVersion?
                     if let kernelNode = example["kernel"] {
                         let text = try kernelNode.string(file, what: "kernel")
                         guard let version = KernelVersion(text) else { throw kernelNode.problem(file, "'\(text)' is not a kernel version") }
                         kernel = version
                     }
+                    var filler: Int?
+                    if let fillerNode = example["filler"] {
+                        guard let count = Int(try fillerNode.string(file, what: "filler")), count >= 0, count <= 4_194_304 else {
+                            throw fillerNode.problem(file, "filler must be a byte count from 0 to 4194304")
+                        }
+                        filler = count
+                    }
                     examples.append(RuleExample(config: try example.required("config").string(file, what: "config"),
-                                                kernel: kernel, triggers: triggers, line: item.line))
+                                                kernel: kernel, filler: filler, triggers: triggers, line: item.line))
                 } else {
                     examples.append(RuleExample(config: try item.string(file, what: "an example"), kernel: nil,
-                                                triggers: triggers, line: item.line))
+                                                filler: nil, triggers: triggers, line: item.line))
                 }
             }
         }
