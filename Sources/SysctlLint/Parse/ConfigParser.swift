@@ -210,8 +210,9 @@ private struct Run {
                        "'..' in a key points outside /proc/sys; the loaders refuse or fail it", key: key.name, value: value)
             case .innerWhitespace:
                 fails = true
+                let shell = key.written.hasPrefix("sysctl ") ? "; it looks like a shell command, but the file holds only 'key = value' lines" : ""
                 report("key-whitespace", .error, line: line, column: column,
-                       "the key '\(key.written)' contains a blank, so no such key exists and the line is not applied",
+                       "the key '\(key.written)' contains a blank, so no such key exists and the line is not applied\(shell)",
                        key: key.name, value: value,
                        fix: "write '\(key.written.filter { $0 != " " && $0 != "\t" })'")
             case .braces:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One rule: the hazard, where it applies, how to detect it, and what to say. Rules are data (`rules/*.yaml`);
 /// a `builtin` rule documents a check the engine implements in Swift (syntax, overrides, the kernel model) so
 /// that every finding, whatever produces it, has an id, a rationale, references and tested examples.
@@ -37,8 +39,9 @@ public struct RuleExample: Sendable, Hashable {
     public var triggers: Bool
     public var line: Int
 
-    /// The example as file text.
+    /// The example as file text. `<BOM>` stands for a byte-order mark, which YAML itself would drop.
     public var text: String {
+        let config = self.config.replacingOccurrences(of: "<BOM>", with: "\u{FEFF}")
         guard let filler, filler > 0 else { return config }
         var lines = config.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[0] += String(repeating: "x", count: filler)

@@ -1,0 +1,97 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+@Suite struct ParserTests {
+    func parse(_ text: String) -> ParsedFile { ConfigParser().parse(SourceText(path: "p.conf", text: text)) }
+
+    @Test func assignmentsKeepFileLineAndColumn() throws {
+        let file = parse("# c\n\n  net.ipv4.tcp_rmem\t=\t4096\t87380\t16777216\n")
+        let assignment = try #require(file.assignments.first)
+        #expect(assignment.key.name == "net.ipv4.tcp_rmem")
+        #expect(assignment.value == "4096\t87380\t16777216")
+        #expect(assignment.location == SourceLocation(file: "p.conf", line: 3, column: 3))
+        #expect(assignment.valueColumn == 23)
+        #expect(file.findings.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("kernel/hostname", "kernel.hostname"),
+        ("net.ipv4.conf.eth0/100.rp_filter", "net.ipv4.conf.eth0/100.rp_filter"),
+        ("net/ipv4/conf/eth0.100/rp_filter", "net.ipv4.conf.eth0/100.rp_filter"),
+        ("a...b...c", "a.b.c"),
+        ("/a///b///c", "a.b.c"),
+        ("net/ipv4.conf/all/rp_filter", "net.ipv4/conf.all.rp_filter"),
+    ])
+    func keyNormalisationFollowsTheFirstSeparator(_ written: String, _ name: String) {
+        #expect(SysctlKey(written).name == name)
+    }
+
+    @Test func commentsAreWholeLineOnlyAndEveryLineIsAccountedFor() {
+        let file = parse("; c\n# c\nk.a = 1 # not a comment\nno equals here\n-k.b\n")
+        #expect(file.assignments.map(\.value) == ["1 # not a comment"])
+        #expect(file.findings.map(\.rule) == ["invalid-line"])
+        #expect(file.findings.first?.location?.line == 4)
+        #expect(file.statements.count == 4)  // 2 comments, 1 assignment, 1 exclusion
+    }
+
+    @Test func randomBytesNeverCrashTheParser() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let bytes = (0..<Int.random(in: 0..<400, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let file = ConfigParser().parse(SourceText(path: "r.conf", bytes: bytes))
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false).count
+            #expect(file.lineCount <= lines)
+        }
+    }
+}
+
+@Suite struct InputTests {
+    let directory: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sysctl-lint-input-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }()
+
+    func problem(_ path: String) -> InputProblem? {
+        do { _ = try InputReader().read(path); return nil } catch { return error }
+    }
+
+    @Test func missingFile() throws {
+        let found = try #require(problem(directory.appendingPathComponent("nope.conf").path))
+        #expect(found.message.contains("no such file"))
+    }
+
+    @Test func binaryFileIsRefusedWithItsPosition() throws {
+        let path = directory.appendingPathComponent("binary.conf").path
+        var bytes: [UInt8] = Array("vm.swappiness = 1\n".utf8)
+        bytes += (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        let found = try #require(problem(path))
+        #expect(found.message.contains("binary"))
+        #expect(found.line == 2)
+    }
+
+    @Test func hugeFileIsRefusedWithoutReadingIt() throws {
+        let path = directory.appendingPathComponent("huge.conf").path
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        try handle.truncate(atOffset: 50 * 1024 * 1024)
+        try handle.close()
+        let found = try #require(problem(path))
+        #expect(found.message.contains("limit"))
+    }
+
+    @Test func directoryIsReadAsASysctlDFolderInByteOrder() throws {
+        let folder = directory.appendingPathComponent("sysctl.d")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for name in ["9-x.conf", "10-x.conf", "a.conf.bak"] {
+            FileManager.default.createFile(atPath: folder.appendingPathComponent(name).path, contents: Data("vm.swappiness = 1\n".utf8))
+        }
+        let sources = try InputReader().read(folder.path)
+        #expect(sources.map { ($0.path as NSString).lastPathComponent } == ["10-x.conf", "9-x.conf"])
+        let empty = directory.appendingPathComponent("empty.d")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        #expect(try #require(problem(empty.path)).message.contains("no *.conf"))
+    }
+}

@@ -1,0 +1,105 @@
+import Testing
+@testable import SysctlLint
+
+/// Broken rule files are rejected at load time with file:line:column.
+@Suite struct RuleLoaderTests {
+    static func rule(when condition: String = "value > 1", message: String = "m", extra: String = "") -> String {
+        """
+        rules:
+          - id: test-rule
+            title: T
+            severity: warning
+            keys: net.ipv4.tcp_retries2
+            when: \(condition)
+            message: \(message)
+            fix: f
+            rationale: r
+            references: [x]
+        \(extra)    examples:
+              trigger: ["net.ipv4.tcp_retries2 = 3"]
+              pass: ["net.ipv4.tcp_retries2 = 1"]
+        """
+    }
+
+    func problem(_ text: String) -> DataFileProblem? {
+        do {
+            _ = try RuleLoader.load(text: text, file: "user.yaml")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func validRuleLoadsAndRuns() throws {
+        let rules = try RuleLoader.load(text: Self.rule(), file: "user.yaml")
+        #expect(rules.map(\.id) == ["test-rule"])
+        var knowledge = Fixtures.knowledge
+        knowledge = Knowledge(rules: rules, catalogue: knowledge.catalogue)
+        let result = Linter(knowledge: knowledge).lint([SourceText(path: "a.conf", text: "net.ipv4.tcp_retries2 = 3")])
+        #expect(result.findings.map(\.rule) == ["test-rule"])
+    }
+
+    @Test func yamlSyntaxErrorHasPosition() throws {
+        let found = try #require(problem("rules:\n  - id: [unclosed\n"))
+        #expect(found.file == "user.yaml")
+        #expect(found.line != nil && found.column != nil)
+        #expect(found.message.contains("invalid YAML"))
+    }
+
+    @Test func unknownFieldSuggestsTheRightOne() throws {
+        let text = Self.rule().replacingOccurrences(of: "    rationale: r", with: "    rationle: r")
+        let found = try #require(problem(text))
+        #expect(found.line == 9 && found.column == 5)
+        #expect(found.message.contains("unknown field 'rationle'") && found.message.contains("did you mean 'rationale'"))
+    }
+
+    @Test(arguments: [
+        ("value > \"abc\"", "cannot compare a sysctl with a string", 17),
+        ("value + 1", "must be true or false", 11),
+        ("valu > 3", "unknown name 'valu'", 11),
+        ("figure(\"keepalive\") > 3", "unknown figure", 18),
+        ("kernel >= \"four\"", "version literal", 18),
+        ("value > 1 and", "unexpected end of expression", 24),
+        ("not value", "'not' needs true or false", 11),
+    ])
+    func conditionThatDoesNotTypeCheckIsRejected(_ condition: String, _ fragment: String, _ column: Int) throws {
+        let found = try #require(problem(Self.rule(when: condition)))
+        #expect(found.message.contains(fragment), "\(found.message)")
+        #expect(found.line == 6)
+        #expect(found.column == column, "\(found)")
+    }
+
+    @Test func messageInterpolationIsChecked() throws {
+        let found = try #require(problem(Self.rule(message: "gives up after {figure(\"retries2_giveup\") | seconds}")))
+        #expect(found.message.contains("a format"))
+        #expect(found.line == 7)
+    }
+
+    @Test func deepNestingIsRejectedNotCrashing() throws {
+        let deep = String(repeating: "(", count: 500) + "value > 1" + String(repeating: ")", count: 500)
+        let found = try #require(problem(Self.rule(when: "\"\(deep)\"")))
+        #expect(found.message.contains("nested too deeply"))
+    }
+
+    @Test func duplicateIdsAndBadSeverityAreRejected() throws {
+        let twice = Self.rule() + "\n" + Self.rule().replacingOccurrences(of: "rules:\n", with: "")
+        #expect(try #require(problem(twice)).message.contains("defined twice"))
+        let badSeverity = Self.rule().replacingOccurrences(of: "severity: warning", with: "severity: fatal")
+        #expect(try #require(problem(badSeverity)).message.contains("error, warning or info"))
+    }
+
+    @Test func userRuleReplacesShippedRuleWithTheSameId() throws {
+        var knowledge = Fixtures.knowledge
+        let text = Self.rule().replacingOccurrences(of: "id: test-rule", with: "id: tcp-retries2-low")
+            .replacingOccurrences(of: "severity: warning", with: "severity: error")
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("override-\(UUID().uuidString).yaml").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let before = knowledge.rules.count
+        try knowledge.addUserRules(at: path)
+        #expect(knowledge.rules.count == before)
+        #expect(knowledge.rule(id: "tcp-retries2-low")?.severity == .error)
+    }
+}
+
+import Foundation
