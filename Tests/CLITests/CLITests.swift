@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+
+/// Runs the built `sysctl-lint` binary as a user would: exit status, streams, formats, golden reports.
+@Suite struct CLITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static let binary: URL = {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("sysctl-lint")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return packageRoot.appendingPathComponent(".build/debug/sysctl-lint")
+    }()
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = packageRoot
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "NO_COLOR")
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    /// The text reports of examples/ match examples/expected/. `SYSCTL_LINT_RECORD=1 swift test` rewrites them.
+    @Test(arguments: ["close-wait-folklore", "clean", "syntax-problems"])
+    func exampleReportMatchesGoldenFile(_ name: String) throws {
+        let result = try Self.run(["--color", "never", "examples/\(name).conf"])
+        let golden = Self.packageRoot.appendingPathComponent("examples/expected/\(name).txt")
+        if ProcessInfo.processInfo.environment["SYSCTL_LINT_RECORD"] == "1" {
+            try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try result.stdout.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: golden, encoding: .utf8)
+        #expect(result.stdout == expected)
+        #expect(result.status == (name == "clean" ? 0 : 1))
+        #expect(result.stderr.isEmpty)
+    }
+
+    @Test func jsonReportKeepsTheContract() throws {
+        let result = try Self.run(["--format", "json", "examples/close-wait-folklore.conf"])
+        #expect(result.status == 1)
+        let report = try Self.json(result.stdout)
+        #expect(report["schema_version"] as? Int == 1)
+        #expect((report["tool"] as? [String: Any])?["name"] as? String == "sysctl-lint")
+        #expect(report["kernel"] as? String == "6.18")
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let keys: Set<String> = ["rule", "severity", "key", "value", "file", "line", "column", "message", "fix", "references"]
+        for finding in findings { #expect(keys.isSubset(of: Set(finding.keys))) }
+        let recycle = try #require(findings.first { $0["key"] as? String == "net.ipv4.tcp_tw_recycle" })
+        #expect(recycle["severity"] as? String == "error")
+        #expect(recycle["line"] as? Int == 8)
+        #expect(recycle["file"] as? String == "examples/close-wait-folklore.conf")
+        let computed = try #require(report["computed"] as? [[String: Any]])
+        let keepalive = try #require(computed.first { $0["name"] as? String == "keepalive_dead_peer" })
+        #expect(keepalive["value"] as? Double == 16)
+        #expect(keepalive["unit"] as? String == "s")
+        #expect(keepalive["formula"] as? String == "10 + 3 × 2")
+        let inputs = try #require(keepalive["inputs"] as? [String: [String: String]])
+        #expect(inputs["net.ipv4.tcp_keepalive_time"]?["source"] == "examples/close-wait-folklore.conf:3")
+        let summary = try #require(report["summary"] as? [String: Int])
+        #expect(summary["error"] == 1 && summary["warning"] == 6 && summary["info"] == 5)
+    }
+
+    @Test func syntaxFindingWithoutKeyIsNullInJSON() throws {
+        let result = try Self.run(["--format", "json", "examples/syntax-problems.conf"])
+        let findings = try #require(try Self.json(result.stdout)["findings"] as? [[String: Any]])
+        let invalid = try #require(findings.first { $0["rule"] as? String == "invalid-line" })
+        #expect(invalid["key"] is NSNull)
+        #expect(invalid["line"] as? Int == 2)
+    }
+
+    @Test func targetKernelChangesTheVerdict() throws {
+        let old = try Self.run(["--kernel", "4.9", "--format", "json", "examples/close-wait-folklore.conf"])
+        let findings = try #require(try Self.json(old.stdout)["findings"] as? [[String: Any]])
+        #expect(findings.contains { $0["rule"] as? String == "tcp-tw-recycle" })
+        #expect(!findings.contains { $0["rule"] as? String == "key-not-in-kernel" })
+    }
+
+    @Test(arguments: [("error", Int32(1)), ("none", Int32(0))])
+    func failLevel(_ level: String, _ status: Int32) throws {
+        #expect(try Self.run(["--fail-level", level, "examples/close-wait-folklore.conf"]).status == status)
+    }
+
+    @Test func infoOnlyFindingsPassTheDefaultFailLevel() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("info-\(UUID().uuidString).conf")
+        try "net.ipv4.tcp_fin_timeout = 30\n".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        #expect(try Self.run([path.path]).status == 0)
+        #expect(try Self.run(["--fail-level", "info", path.path]).status == 1)
+    }
+
+    @Test(arguments: [
+        (["--format", "xml", "examples/clean.conf"], "xml"),
+        (["--kernel", "six", "examples/clean.conf"], "six"),
+        (["--bogus", "examples/clean.conf"], "bogus"),
+        ([String](), "file"),
+    ])
+    func usageErrorsExitTwo(_ arguments: [String], _ mention: String) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(mention))
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func unreadableInputsExitTwoAndNameTheFile() throws {
+        let missing = try Self.run(["examples/does-not-exist.conf"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("examples/does-not-exist.conf") && missing.stderr.contains("no such file"))
+        let binary = try Self.run([Self.binary.path])
+        #expect(binary.status == 2)
+        #expect(binary.stderr.contains("binary"))
+    }
+
+    @Test func brokenRuleFileExitsTwoWithPosition() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("broken-\(UUID().uuidString).yaml")
+        try "rules:\n  - id: x\n    when: value >\n".write(to: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: path) }
+        let result = try Self.run(["--rules", path.path, "examples/clean.conf"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("\(path.path):2:5"))
+    }
+
+    @Test func helpAndVersionExitZero() throws {
+        let help = try Self.run(["--help"])
+        #expect(help.status == 0 && help.stdout.contains("USAGE"))
+        let version = try Self.run(["--version"])
+        #expect(version.status == 0 && !version.stdout.isEmpty)
+    }
+
+    @Test func rulesAndExplain() throws {
+        let rules = try Self.run(["rules"])
+        #expect(rules.status == 0 && rules.stdout.contains("tcp-tw-recycle"))
+        let explain = try Self.run(["explain", "tcp-tw-recycle"])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("4396e46187ca") && explain.stdout.contains("Triggers on"))
+        let unknown = try Self.run(["explain", "tcp-tw-recycl"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("did you mean 'tcp-tw-recycle'"))
+    }
+
+    @Test func colourOnlyWhenAskedOrOnATerminal() throws {
+        let piped = try Self.run(["examples/close-wait-folklore.conf"])
+        #expect(!piped.stdout.contains("\u{1B}["))
+        let forced = try Self.run(["--color", "always", "examples/close-wait-folklore.conf"])
+        #expect(forced.stdout.contains("\u{1B}["))
+    }
+
+    @Test func timeoutsShowsSchedules() throws {
+        let result = try Self.run(["timeouts", "examples/close-wait-folklore.conf"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("retransmissions at 1, 2 s"))
+    }
+}
