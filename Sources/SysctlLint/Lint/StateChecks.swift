@@ -38,9 +38,16 @@ struct StateChecks {
 
     private func laterExclusions() -> [Finding] {
         state.assignmentsLaterExcluded.map { assignment, exclusion in
-            Finding(rule: "excluded-after-assignment", severity: .warning, key: assignment.key.name, value: nil,
+            // When the value is the kernel's default, "not set" and "set" end the same unless another file sets it.
+            let isDefault = catalogue.defaultText(for: assignment.key.name, kernel: kernel).map {
+                SysctlValue($0).fields == SysctlValue(assignment.value).fields
+            } ?? false
+            let consequence = isDefault
+                ? "; the value is the kernel default, so this only matters if another file sets the key"
+                : ""
+            return Finding(rule: "excluded-after-assignment", severity: isDefault ? .info : .warning, key: assignment.key.name, value: nil,
                     location: exclusion.location,
-                    message: "'-\(exclusion.key.written)' follows the assignment at line \(assignment.location.line): systemd-sysctl then does not set \(assignment.key.name) at all, procps sysctl still writes \(assignment.value)",
+                    message: "'-\(exclusion.key.written)' follows the assignment at line \(assignment.location.line): systemd-sysctl then does not set \(assignment.key.name) at all, procps sysctl still writes \(assignment.value)\(consequence)",
                     fix: "remove the exclusion, or the assignment, so that both loaders agree")
         }
     }
@@ -61,13 +68,20 @@ struct StateChecks {
         let name = assignment.key.name
         guard !Self.openFamilies.contains(where: name.hasPrefix) else { return [] }
         let candidates = catalogue.names.filter { !$0.contains("*") && $0 != name }
+        // Only keys beside the known one: net.ipv6.x is not a typo of net.ipv4.x.
+        let parent = Self.parent(of: name)
+        let siblings = candidates.filter { Self.parent(of: $0) == parent }
         let suggestion = candidates.first { $0 == name.lowercased() }
-            ?? Suggest.closest(to: name, among: candidates, maxDistance: 2)
+            ?? Suggest.closest(to: name, among: siblings, maxDistance: 2)
         guard let suggestion else { return [] }
         return [Finding(
             rule: "unknown-key", severity: .warning, key: name, value: assignment.value, location: assignment.location,
             message: "no kernel has \(name); did you mean \(suggestion)? As written, procps sysctl -p fails with 'cannot stat' and systemd-sysctl skips it",
             fix: "write '\(suggestion) = \(assignment.value)'")]
+    }
+
+    static func parent(of name: String) -> Substring {
+        name.lastIndex(of: ".").map { name[..<$0] } ?? ""
     }
 
     private func missingInKernel(_ assignment: Assignment, _ parameter: Parameter) -> Finding {
@@ -117,7 +131,7 @@ struct StateChecks {
         }
         if parameter.kind == .vector && value.fields.count < wanted && findings.isEmpty {
             findings.append(Finding(
-                rule: "invalid-value", severity: .warning, key: name, value: assignment.value,
+                rule: "invalid-value", severity: .info, key: name, value: assignment.value,
                 location: assignment.location,
                 message: "\(name) takes \(wanted) numbers; with \(value.fields.count) the kernel changes only the first \(value.fields.count) and keeps the rest",
                 fix: "write all \(wanted) numbers"))
