@@ -38,10 +38,9 @@ public struct EffectiveState: Sendable {
         }
         let path = assignment.key.path
         if let position = index[path] {
-            var setting = settings[position]
-            setting.overridden.append(setting.winner)
-            setting.winner = assignment
-            settings[position] = setting
+            // In place: copying the setting out would copy its growing `overridden` list on every duplicate.
+            settings[position].overridden.append(settings[position].winner)
+            settings[position].winner = assignment
         } else {
             index[path] = settings.count
             settings.append(Setting(winner: assignment, overridden: []))
