@@ -12,7 +12,7 @@ struct RulesCommand: ParsableCommand {
         let rules = try ruleOptions.knowledge().rules.sorted { $0.id < $1.id }
         let width = rules.map(\.id.count).max() ?? 0
         for rule in rules {
-            print("\(rule.id.padded(width))  \(rule.severity.rawValue.padded(7))  \(rule.title)")
+            print("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(rule.title)")
         }
     }
 }
@@ -49,8 +49,4 @@ struct Explain: ParsableCommand {
         }
         print(out, terminator: "")
     }
-}
-
-extension String {
-    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

@@ -73,7 +73,8 @@ extension Severity {
 }
 
 extension String {
-    func padding(_ width: Int) -> String {
+    /// Pads with spaces to `width` characters, for aligned columns.
+    public func padding(_ width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
