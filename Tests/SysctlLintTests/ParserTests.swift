@@ -27,6 +27,19 @@ import Testing
         #expect(SysctlKey(written).name == name)
     }
 
+    @Test(arguments: [
+        ("10", 10), ("-1", -1), ("0x1f", 31), ("010", 8), ("0", 0),
+        ("18446744073692774399", Int.max),
+    ] as [(String, Int)])
+    func integersAreReadInBaseZero(_ field: String, _ expected: Int) {
+        #expect(SysctlValue.parseInteger(field) == expected)
+    }
+
+    @Test(arguments: ["09", "1a", "+1", "true", "", "-", "0x", "99999999999999999999x"])
+    func nonIntegersAreRejected(_ field: String) {
+        #expect(SysctlValue.parseInteger(field) == nil)
+    }
+
     @Test func commentsAreWholeLineOnlyAndEveryLineIsAccountedFor() {
         let file = parse("; c\n# c\nk.a = 1 # not a comment\nno equals here\n-k.b\n")
         #expect(file.assignments.map(\.value) == ["1 # not a comment"])

@@ -47,9 +47,9 @@ public struct SysctlValue: Sendable, Hashable {
             magnitude = Int(digits.dropFirst(), radix: 8)
         } else {
             magnitude = Int(digits, radix: 10)
-        }
-        if magnitude == nil, !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
-            magnitude = Int.max  // An unsigned 64-bit value (kernel.shmmax's default); the handlers take it.
+            if magnitude == nil, digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                magnitude = Int.max  // A decimal beyond Int64, such as kernel.shmmax's default; ulong handlers take it.
+            }
         }
         guard let magnitude, digits.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "x" || $0 == "X") }) else { return nil }
         return negative ? -magnitude : magnitude
