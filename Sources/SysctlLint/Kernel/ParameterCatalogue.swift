@@ -1,6 +1,8 @@
 /// The kernel model's knowledge of keys, with fast lookup by exact name and by per-interface pattern.
 public struct ParameterCatalogue: Sendable {
     public private(set) var parameters: [Parameter]
+    /// Keys without a `*`, for "did you mean" suggestions.
+    public private(set) var concreteNames: [String] = []
     private var exact: [String: Int] = [:]
     private var patterns: [(components: [Substring], index: Int)] = []
 
@@ -11,6 +13,7 @@ public struct ParameterCatalogue: Sendable {
                 patterns.append((parameter.key.split(separator: "."), index))
             } else {
                 exact[parameter.key] = index
+                concreteNames.append(parameter.key)
             }
         }
     }
@@ -26,9 +29,6 @@ public struct ParameterCatalogue: Sendable {
         }
         return nil
     }
-
-    /// Every concrete key name, for "did you mean" suggestions.
-    public var names: [String] { parameters.map(\.key) }
 
     /// The newest kernel the model has facts for; the target when the user names none.
     public static let newestKnownKernel = KernelVersion(6, 18)

@@ -48,12 +48,15 @@ public struct Linter: Sendable {
         var findings: [Finding] = []
         for assignment in state.effectiveAssignments {
             let name = assignment.key.name
-            for rule in active where rule.applies(to: assignment.key) {
-                let context = EvaluationContext(
-                    value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
-                    defaultValue: catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init),
-                    lookup: effective, isSet: { state.assignment(for: $0) != nil },
-                    figure: { figureValues[$0] })
+            let matching = active.filter { $0.applies(to: assignment.key) }
+            guard !matching.isEmpty else { continue }
+            // One context per assignment: what rules see does not depend on the rule.
+            let context = EvaluationContext(
+                value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
+                defaultValue: catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init),
+                lookup: effective, isSet: { state.assignment(for: $0) != nil },
+                figure: { figureValues[$0] })
+            for rule in matching {
                 guard let condition = rule.condition, case .bool(true)? = condition.evaluate(context) else { continue }
                 findings.append(Finding(
                     rule: rule.id, severity: rule.severity, key: name, value: assignment.value,
@@ -66,8 +69,9 @@ public struct Linter: Sendable {
 
     /// Built-in checks carry their rule's references, so every finding points to its sources.
     private func attachReferences(_ findings: [Finding]) -> [Finding] {
-        findings.map { finding in
-            guard finding.references.isEmpty, let rule = knowledge.rule(id: finding.rule) else { return finding }
+        let rulesByID = Dictionary(knowledge.rules.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        return findings.map { finding in
+            guard finding.references.isEmpty, let rule = rulesByID[finding.rule] else { return finding }
             var copy = finding
             copy.references = rule.references
             return copy

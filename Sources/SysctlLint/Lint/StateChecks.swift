@@ -67,7 +67,7 @@ struct StateChecks {
     private func unknownKey(_ assignment: Assignment) -> [Finding] {
         let name = assignment.key.name
         guard !Self.openFamilies.contains(where: name.hasPrefix) else { return [] }
-        let candidates = catalogue.names.filter { !$0.contains("*") && $0 != name }
+        let candidates = catalogue.concreteNames.filter { $0 != name }
         // Only keys beside the known one: net.ipv6.x is not a typo of net.ipv4.x.
         let parent = Self.parent(of: name)
         let siblings = candidates.filter { Self.parent(of: $0) == parent }
@@ -111,7 +111,7 @@ struct StateChecks {
         let reject = "the kernel rejects the write with EINVAL: procps sysctl prints 'setting key \"\(name)\": Invalid argument', systemd-sysctl logs \"Couldn't write\", and both exit 1"
         func finding(_ message: String, _ fix: String?) -> Finding {
             Finding(rule: "invalid-value", severity: .error, key: name, value: assignment.value,
-                    location: SourceLocation(file: assignment.location.file, line: assignment.location.line, column: assignment.valueColumn),
+                    location: assignment.valueLocation,
                     message: message, fix: fix)
         }
         let wanted = parameter.kind == .vector ? parameter.fields : 1
@@ -145,7 +145,7 @@ struct StateChecks {
     /// `ip_local_port_range` must start at or above `ip_unprivileged_port_start` as it stands when the line is
     /// applied: a lower start set by a later line comes too late.
     private func portRange(_ assignment: Assignment, _ numbers: [Int], reject: String) -> [Finding] {
-        let location = SourceLocation(file: assignment.location.file, line: assignment.location.line, column: assignment.valueColumn)
+        let location = assignment.valueLocation
         if numbers[1] < numbers[0] {
             return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
                             location: location, message: "the range ends (\(numbers[1])) before it starts (\(numbers[0])): \(reject)",
@@ -179,8 +179,8 @@ struct StateChecks {
         guard let hashIndex = value.firstIndex(of: "#"),
               hashIndex == value.startIndex || value[value.index(before: hashIndex)] == " " || value[value.index(before: hashIndex)] == "\t"
         else { return [] }
-        let column = assignment.valueColumn + value.utf8.distance(from: value.utf8.startIndex, to: hashIndex.samePosition(in: value.utf8) ?? value.utf8.startIndex)
-        let location = SourceLocation(file: assignment.location.file, line: assignment.location.line, column: column)
+        var location = assignment.valueLocation
+        location.column += value.utf8.distance(from: value.utf8.startIndex, to: hashIndex.samePosition(in: value.utf8) ?? value.utf8.startIndex)
         let before = value[..<hashIndex].trimmingSpaces()
         if let parameter, parameter.kind != .string, !before.isEmpty {
             return [Finding(rule: "inline-comment", severity: .info, key: assignment.key.name, value: value, location: location,

@@ -10,6 +10,11 @@ public struct Assignment: Sendable, Hashable {
     /// Column of the value's first byte (just after `=` for an empty value).
     public var valueColumn: Int
 
+    /// Where the value starts, for findings about the value itself.
+    public var valueLocation: SourceLocation {
+        SourceLocation(file: location.file, line: location.line, column: valueColumn)
+    }
+
     public init(key: SysctlKey, value: String, ignoreFailure: Bool, location: SourceLocation, valueColumn: Int) {
         self.key = key
         self.value = value
