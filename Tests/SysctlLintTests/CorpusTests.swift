@@ -44,4 +44,20 @@ import Testing
             #expect(serious.isEmpty, "\(path): \(serious.map { "\($0.location?.line ?? 0): \($0.rule): \($0.message)" })")
         }
     }
+
+    /// The kernel model must cover every key that real configurations set in more than one file.
+    @Test func catalogueCoversKeysSetInSeveralFiles() throws {
+        var filesPerKey: [String: Int] = [:]
+        for path in Self.files where path.contains("/conf/") {
+            let parsed = ConfigParser().parse(try InputReader().read(path)[0])
+            let keys = Set(parsed.statements.compactMap { statement -> String? in
+                guard case .assignment(let assignment) = statement, !assignment.key.isGlob else { return nil }
+                return assignment.key.name
+            })
+            for key in keys { filesPerKey[key, default: 0] += 1 }
+        }
+        let missing = filesPerKey.filter { $0.value > 1 && Fixtures.knowledge.catalogue.parameter(for: $0.key) == nil }.keys.sorted()
+        #expect(filesPerKey.count > 200)
+        #expect(missing.isEmpty, "not in rules/kernel/parameters.yaml: \(missing)")
+    }
 }

@@ -42,11 +42,16 @@ public struct Parameter: Sendable {
     public var bounds: [Versioned<Bounds>]
     /// Where the key lives only when a module is loaded (conntrack, bridge): absent keys are not typos.
     public var module: String?
+    /// Kernels that carry the key although mainline Linux never had it (a distribution or scheduler patch).
+    public var vendor: String?
+    /// Mode 0444 in every kernel: a write fails with a permission error even as root.
+    public var readOnly: Bool = false
     /// Line in the catalogue, for messages about the catalogue itself.
     public var line: Int
 
+    /// Whether a mainline kernel of this version has the key (vendor keys: never).
     public func exists(in kernel: KernelVersion) -> Bool {
-        KernelRange(from: since, until: removed).contains(kernel)
+        vendor == nil && KernelRange(from: since, until: removed).contains(kernel)
     }
 
     public func defaultValue(for kernel: KernelVersion) -> Default? { Self.pick(defaults, for: kernel) }

@@ -38,7 +38,7 @@ public struct ParameterCatalogue: Sendable {
 
 /// Reads the catalogue YAML.
 enum ParameterCatalogueLoader {
-    static let fieldNames = ["key", "type", "fields", "unit", "summary", "since", "removed", "default", "range", "module"]
+    static let fieldNames = ["key", "type", "fields", "unit", "summary", "since", "removed", "default", "range", "module", "vendor", "readonly"]
 
     static func load(text: String, file: String) throws(DataFileProblem) -> [Parameter] {
         guard let root = try YAMLTree.parse(text, file: file) else { return [] }
@@ -82,8 +82,19 @@ enum ParameterCatalogueLoader {
                 return Parameter.Bounds(min: try bound(items[0], file: file), max: try bound(items[1], file: file))
             },
             module: try fields["module"]?.string(file, what: "module"),
+            vendor: try fields["vendor"]?.string(file, what: "vendor"),
+            readOnly: try flag(fields["readonly"], file: file, what: "readonly"),
             line: tree.line
         )
+    }
+
+    private static func flag(_ node: YAMLTree?, file: String, what: String) throws(DataFileProblem) -> Bool {
+        guard let node else { return false }
+        switch try node.string(file, what: what) {
+        case "true": return true
+        case "false": return false
+        default: throw node.problem(file, "\(what) must be true or false")
+        }
     }
 
     private static func bound(_ node: YAMLTree, file: String) throws(DataFileProblem) -> Int? {

@@ -58,8 +58,14 @@ struct StateChecks {
         guard let parameter = catalogue.parameter(for: name) else {
             return unknownKey(assignment) + inlineComment(assignment, parameter: nil)
         }
+        if let vendor = parameter.vendor {
+            return [vendorKey(assignment, vendor: vendor)]
+        }
         if !parameter.exists(in: kernel) {
             return [missingInKernel(assignment, parameter)]
+        }
+        if parameter.readOnly {
+            return [readOnlyKey(assignment)]
         }
         return valueChecks(assignment, parameter) + inlineComment(assignment, parameter: parameter)
     }
@@ -102,6 +108,31 @@ struct StateChecks {
             value: assignment.value, location: assignment.location,
             message: "\(name) \(history), so it is not applied on Linux \(kernel): \(loaders)",
             fix: "remove the line (or target a kernel that has the key with --kernel)")
+    }
+
+    /// The model follows mainline Linux; whether a vendor key exists depends on whose kernel runs the file.
+    private func vendorKey(_ assignment: Assignment, vendor: String) -> Finding {
+        let name = assignment.key.name
+        let loaders = assignment.ignoreFailure
+            ? "the leading '-' makes systemd-sysctl skip it quietly there"
+            : "procps sysctl -p fails there with 'cannot stat /proc/sys/\(assignment.key.path)' and exits 1, systemd-sysctl skips it"
+        return Finding(
+            rule: "vendor-key", severity: .info, key: name,
+            value: assignment.value, location: assignment.location,
+            message: "\(name) exists only in \(vendor), never in mainline Linux: fine there, but on any other kernel the line is not applied (\(loaders))",
+            fix: assignment.ignoreFailure ? nil : "keep it only in configuration for those kernels, or write '-\(assignment.key.written) = \(assignment.value)' so that other kernels skip it")
+    }
+
+    private func readOnlyKey(_ assignment: Assignment) -> Finding {
+        let name = assignment.key.name
+        let loaders = assignment.ignoreFailure
+            ? "procps sysctl reports it and goes on because of the leading '-', systemd-sysctl ignores the permission error"
+            : "procps sysctl prints 'setting key \"\(name)\"' or 'permission denied on key' and exits 1, systemd-sysctl ignores the permission error (it fails only with --strict)"
+        return Finding(
+            rule: "read-only-key", severity: assignment.ignoreFailure ? .warning : .error, key: name,
+            value: assignment.value, location: assignment.location,
+            message: "\(name) is read-only (mode 0444): the kernel refuses the write even from root, so the line never takes effect: \(loaders)",
+            fix: "remove the line; the value reflects state the kernel or a daemon sets")
     }
 
     private func valueChecks(_ assignment: Assignment, _ parameter: Parameter) -> [Finding] {
