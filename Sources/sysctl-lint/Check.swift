@@ -4,7 +4,7 @@ import SysctlLint
 
 /// `sysctl-lint [check] FILE...`: the main job.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check sysctl files (the default command).")
+    static let configuration = CommandConfiguration(abstract: "Check sysctl files, trees and running values (the default command).")
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
@@ -22,15 +22,44 @@ struct Check: ParsableCommand {
     var schedule = false
 
     func run() throws {
-        let knowledge = try ruleOptions.knowledge()
-        let result = Linter(knowledge: knowledge).lint(try input.sources(), kernel: input.kernel)
+        let linter = Linter(knowledge: try ruleOptions.knowledge())
+        let config = input.configuration()
+        let runtime = input.runtime()
+        if let runtime, runtime.isFleet {
+            return try runFleet(runtime, config: config, linter: linter)
+        }
+        let result = linter.lint(input.request(config: config, runtime: runtime?.next()))
         switch format {
         case .text:
             print(TextReporter(color: useColor(color), showSchedules: schedule).render(result), terminator: "")
         case .json:
             print(JSONReporter().render(result, toolVersion: SysctlLintVersion.current), terminator: "")
         }
-        if let threshold = failLevel.threshold, let worst = result.worstSeverity, worst >= threshold {
+        try exit(for: result.worstSeverity)
+    }
+
+    /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept.
+    private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter) throws {
+        var summary = FleetSummary()
+        let text = TextReporter(color: useColor(color))
+        let json = FleetJSONWriter()
+        var first = true
+        let output = FileHandle.standardOutput
+        if format == .json {
+            output.write(Data(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]).utf8))
+        }
+        while let snapshot = stream.next() {
+            let result = linter.lint(input.request(config: config, runtime: snapshot))
+            summary.add(result)
+            let chunk = format == .json ? json.host(result, first: &first) : text.renderHost(result)
+            if !chunk.isEmpty { output.write(Data(chunk.utf8)) }
+        }
+        output.write(Data((format == .json ? json.end(summary) : text.renderFleetSummary(summary)).utf8))
+        try exit(for: summary.worstSeverity)
+    }
+
+    private func exit(for worst: Severity?) throws {
+        if let threshold = failLevel.threshold, let worst, worst >= threshold {
             throw ExitCode(1)
         }
     }
@@ -45,11 +74,10 @@ struct Timeouts: ParsableCommand {
     @OptionGroup var ruleOptions: RuleOptions
 
     func run() throws {
-        let knowledge = try ruleOptions.knowledge()
-        let result = Linter(knowledge: knowledge).lint(try input.sources(), kernel: input.kernel)
+        let linter = Linter(knowledge: try ruleOptions.knowledge())
+        let result = linter.lint(input.request(config: input.configuration(), runtime: input.runtime()?.next()))
         let reporter = TextReporter(color: false, showSchedules: true)
-        let kernelNote = result.kernelAssumed ? " (assumed; choose with --kernel)" : ""
-        print("Computed for Linux \(result.kernel)\(kernelNote):")
+        print("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):")
         print(reporter.figureTable(result.figures), terminator: "")
     }
 }

@@ -46,16 +46,90 @@ struct RuleOptions: ParsableArguments {
     }
 }
 
+extension LoaderKind: ExpressibleByArgument {}
+extension EvaluatedState: ExpressibleByArgument {}
+extension SnapshotFormat: ExpressibleByArgument {}
+
 /// Options shared by the commands that lint files.
 struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("sysctl.conf files, applied in order (later wins); a directory is read as a sysctl.d folder.", valueName: "file"))
-    var files: [String]
+    var files: [String] = []
 
-    @Option(help: ArgumentHelp("Target kernel version, such as 6.12 or 4.9.0 (default: the newest the model knows).", valueName: "version"))
+    @Option(help: ArgumentHelp("Target kernel version, such as 6.12 or 4.9.0 (default: the snapshot's kernel.osrelease, else the newest the model knows).", valueName: "version"))
     var kernel: KernelVersion?
 
+    @Option(help: ArgumentHelp("Treat DIR as a filesystem root and load its sysctl.d directories (and /etc/sysctl.conf) as the boot-time loader would. Links resolve inside DIR.", valueName: "dir"))
+    var root: String?
+
+    @Flag(help: "Load this machine's configuration as at boot (the same as --root /).")
+    var system = false
+
+    @Option(help: "Whose rules decide which files of a tree apply: systemd (systemd-sysctl, the default) or procps (sysctl --system).")
+    var loader: LoaderKind = .systemd
+
+    @Flag(help: "Read this machine's running values from /proc/sys; its kernel.osrelease becomes the target kernel.")
+    var live = false
+
+    @Option(help: ArgumentHelp("Running values saved elsewhere: sysctl -a output, a copied /proc/sys directory, an osquery system_controls export or node_exporter sysctl metrics; - reads standard input.", valueName: "file"))
+    var snapshot: String?
+
+    @Option(help: "Format of --snapshot (auto decides from the content).")
+    var snapshotFormat: SnapshotFormat = .auto
+
+    @Option(help: "Which state rules and figures describe when both configuration and running values are given: config (default) or runtime. Drift is reported either way.")
+    var evaluate: EvaluatedState?
+
     func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one sysctl file to check") }
+        if files.isEmpty && root == nil && !system && !live && snapshot == nil {
+            throw ValidationError("give a sysctl file or folder to check, or one of --root, --system, --live, --snapshot")
+        }
+        if live && snapshot != nil { throw ValidationError("--live and --snapshot both name the running state; give one") }
+        if root != nil && system { throw ValidationError("--system is --root /; give one of them") }
+    }
+
+    /// The configuration to check: the files given, then the tree (files first, in the order given).
+    func configuration() -> (files: [ParsedFile], findings: [Finding]) {
+        let reader = InputReader()
+        let parser = ConfigParser()
+        var parsed: [ParsedFile] = []
+        var problems: [String] = []
+        for path in files {
+            do {
+                parsed += try reader.read(path).map(parser.parse)
+            } catch {
+                problems.append(error.description)
+            }
+        }
+        var findings: [Finding] = []
+        if let treeRoot = system ? "/" : root {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: treeRoot, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                problems.append(InputProblem(path: treeRoot, message: "is not a directory (--root takes a filesystem root)").description)
+            } else {
+                let tree = ConfigTreeLoader(root: treeRoot, loader: loader).load()
+                parsed += tree.sources.map(parser.parse)
+                findings = tree.findings
+            }
+        }
+        if !problems.isEmpty { fail(problems) }
+        return (parsed, findings)
+    }
+
+    /// The running state, if one was asked for.
+    func runtime() -> SnapshotStream? {
+        do {
+            if live { return try SnapshotStream.open("/proc/sys", format: .proc) }
+            if let snapshot { return try SnapshotStream.open(snapshot, format: snapshotFormat) }
+        } catch {
+            fail([error.description])
+        }
+        return nil
+    }
+
+    /// One request per host: the configuration is shared, the running values differ.
+    func request(config: (files: [ParsedFile], findings: [Finding]), runtime: RuntimeSnapshot?) -> LintRequest {
+        LintRequest(config: config.files, findings: config.findings, runtime: runtime,
+                    evaluate: evaluate ?? .config, kernel: kernel)
     }
 
     func sources() throws -> [SourceText] {

@@ -15,8 +15,7 @@ import Testing
             #expect(item.rule.kernels.contains(newest),
                     "\(item.rule.id) does not apply to \(newest); its examples must name a kernel")
         }
-        let result = Linter(knowledge: Fixtures.knowledge)
-            .lint([SourceText(path: "example.conf", text: item.example.text)], kernel: kernel)
+        let result = try ExampleRunner(knowledge: Fixtures.knowledge).run(item.example, kernel: kernel)
         let fired = result.findings.filter { $0.rule == item.rule.id }
         if item.example.triggers {
             #expect(!fired.isEmpty, "expected \(item.rule.id) on:\n\(item.example.config)\nfound: \(result.findings.map(\.rule))")

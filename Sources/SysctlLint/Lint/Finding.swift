@@ -37,6 +37,8 @@ public struct Finding: Sendable, Hashable {
     public var message: String
     public var fix: String?
     public var references: [String]
+    /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
+    public var host: String?
 
     public init(
         rule: String, severity: Severity, key: String? = nil, value: String? = nil,

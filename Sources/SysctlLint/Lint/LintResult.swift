@@ -6,9 +6,41 @@ public struct LintResult: Sendable {
     public var findings: [Finding]
     public var figures: [ComputedFigure]
     public var files: [String]
+    /// Which state the rules and figures describe.
+    public var evaluated: EvaluatedState = .config
+    /// The host the values came from (fleet exports).
+    public var host: String?
+    /// Where running values came from, when the run had any.
+    public var runtimeSource: String?
+    /// True when the target kernel is the snapshot's `kernel.osrelease`.
+    public var kernelFromSnapshot = false
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
     /// The most severe finding, if any.
     public var worstSeverity: Severity? { findings.map(\.severity).max() }
+}
+
+/// The state rules evaluate: the configuration as the loaders would apply it, or the running kernel's values.
+public enum EvaluatedState: String, Sendable, CaseIterable {
+    case config, runtime
+}
+
+/// What one run checks: configuration files (already parsed, in application order), findings from loading them
+/// (a tree's masked files), a running kernel's values, and which of the two the rules evaluate.
+public struct LintRequest: Sendable {
+    public var config: [ParsedFile]
+    public var findings: [Finding]
+    public var runtime: RuntimeSnapshot?
+    public var evaluate: EvaluatedState
+    public var kernel: KernelVersion?
+
+    public init(config: [ParsedFile] = [], findings: [Finding] = [], runtime: RuntimeSnapshot? = nil,
+                evaluate: EvaluatedState = .config, kernel: KernelVersion? = nil) {
+        self.config = config
+        self.findings = findings
+        self.runtime = runtime
+        self.evaluate = evaluate
+        self.kernel = kernel
+    }
 }

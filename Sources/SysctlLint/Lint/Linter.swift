@@ -13,30 +13,55 @@ public struct Linter: Sendable {
     }
 
     public func lint(parsed files: [ParsedFile], kernel requested: KernelVersion? = nil) -> LintResult {
-        let kernel = requested ?? ParameterCatalogue.newestKnownKernel
-        let state = EffectiveState(files: files)
+        lint(LintRequest(config: files, kernel: requested))
+    }
+
+    /// Lints configuration and/or a running kernel's values: rules and figures describe the state the request
+    /// names; drift compares the two when both are given.
+    public func lint(_ request: LintRequest) -> LintResult {
+        let runtime = request.runtime
+        let kernel = request.kernel ?? runtime?.kernel ?? ParameterCatalogue.newestKnownKernel
+        let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
+        let evaluatedFiles = evaluated == .runtime ? [runtime!.parsedFile()] : request.config
+        let state = EffectiveState(files: evaluatedFiles)
         let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel)
         let figures = calculator.compute()
-        var findings = files.flatMap(\.findings)
+        var findings = request.config.flatMap(\.findings) + request.findings + (runtime?.notes ?? [])
         let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
-        findings += checks.run()
-        findings += evaluateRules(state: state, kernel: kernel, figures: figures, calculator: calculator)
+        if evaluated == .config { findings += checks.run() }
+        findings += evaluateRules(state: state, kernel: kernel, figures: figures, calculator: calculator,
+                                  skipDefaults: evaluated == .runtime)
+        if let runtime, !request.config.isEmpty {
+            findings += DriftCheck(state: evaluated == .config ? state : EffectiveState(files: request.config), runtime: runtime).run()
+        }
         findings = attachReferences(findings)
+        if let host = runtime?.host {
+            for index in findings.indices { findings[index].host = host }
+        }
+        let files = request.config + (runtime.map { [$0.parsedFile()] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         findings.sort { a, b in
             let la = a.location, lb = b.location
             let fa = la.flatMap { order[$0.file] } ?? Int.max, fb = lb.flatMap { order[$0.file] } ?? Int.max
             if fa != fb { return fa < fb }
+            if fa == Int.max, let fileA = la?.file, let fileB = lb?.file, fileA != fileB { return fileA < fileB }
             if la?.line != lb?.line { return (la?.line ?? 0) < (lb?.line ?? 0) }
             if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
             return a.rule < b.rule
         }
-        return LintResult(kernel: kernel, kernelAssumed: requested == nil, findings: findings, figures: figures,
-                          files: files.map(\.path))
+        var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil,
+                                findings: findings, figures: figures, files: files.map(\.path))
+        result.evaluated = evaluated
+        result.host = runtime?.host
+        result.runtimeSource = runtime?.source
+        result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil
+        return result
     }
 
+    /// `skipDefaults`: for a running kernel's values, a key at its default was not tuned by anyone, so the
+    /// hazard rules (which are about tuning) do not speak about it.
     private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: [ComputedFigure],
-                               calculator: FigureCalculator) -> [Finding] {
+                               calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
         let active = knowledge.rules.filter { !$0.builtin && $0.kernels.contains(kernel) }
         guard !active.isEmpty else { return [] }
         let figureValues = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })
@@ -50,10 +75,12 @@ public struct Linter: Sendable {
             let name = assignment.key.name
             let matching = active.filter { $0.applies(to: assignment.key) }
             guard !matching.isEmpty else { continue }
+            let defaultText = catalogue.defaultText(for: name, kernel: kernel)
+            if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { continue }
             // One context per assignment: what rules see does not depend on the rule.
             let context = EvaluationContext(
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
-                defaultValue: catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init),
+                defaultValue: defaultText.map(SysctlValue.init),
                 lookup: effective, isSet: { state.assignment(for: $0) != nil },
                 figure: { figureValues[$0] })
             for rule in matching {

@@ -12,6 +12,7 @@ struct StateChecks {
     func run() -> [Finding] {
         var findings: [Finding] = []
         findings += overrides()
+        findings += globsOverridden()
         findings += laterExclusions()
         for assignment in state.effectiveAssignments {
             findings += keyChecks(assignment)
@@ -34,6 +35,24 @@ struct StateChecks {
                                fix: same ? "remove this line" : "keep one assignment with the value you mean")
             }
         }
+    }
+
+    /// An explicit key beats every glob that matches it, whatever the order or file: worth saying when the glob
+    /// comes later (it looks as if it should win) or sets a different value.
+    private func globsOverridden() -> [Finding] {
+        guard !state.globs.isEmpty else { return [] }
+        var findings: [Finding] = []
+        for setting in state.settings {
+            let explicit = setting.winner
+            guard let glob = state.globs.last(where: { Glob.matches($0.key.path, explicit.key.path) }),
+                  glob.value != explicit.value else { continue }
+            let place = glob.location.file == explicit.location.file ? "line \(glob.location.line)" : "\(glob.location.file):\(glob.location.line)"
+            findings.append(Finding(
+                rule: "glob-overridden-by-key", severity: .info, key: explicit.key.name, value: explicit.value,
+                location: explicit.location,
+                message: "\(explicit.key.name) = \(explicit.value) here beats the glob \(glob.key.written) = \(glob.value) at \(place): an explicit key wins over every glob, whatever the order or file"))
+        }
+        return findings
     }
 
     private func laterExclusions() -> [Finding] {

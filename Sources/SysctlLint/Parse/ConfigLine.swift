@@ -45,10 +45,23 @@ public struct ParsedFile: Sendable {
         case comment(Comment)
     }
 
+    /// Configuration to be applied, or values a running kernel reported (which are not checked as writes).
+    public enum Origin: String, Sendable {
+        case config, runtime
+    }
+
     public var path: String
     public var statements: [Statement]
     public var findings: [Finding]
     public var lineCount: Int
+    public var origin: Origin = .config
+
+    public init(path: String, statements: [Statement] = [], findings: [Finding] = [], lineCount: Int = 0) {
+        self.path = path
+        self.statements = statements
+        self.findings = findings
+        self.lineCount = lineCount
+    }
 
     public var assignments: [Assignment] {
         statements.compactMap { if case .assignment(let a) = $0 { a } else { nil } }

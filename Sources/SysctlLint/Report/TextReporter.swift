@@ -10,6 +10,49 @@ public struct TextReporter: Sendable {
     }
 
     public func render(_ result: LintResult) -> String {
+        var out = findingLines(result)
+        if !result.findings.isEmpty { out += "\n" }
+        out += "Computed for Linux \(result.kernel)\(kernelNote(result))\(stateNote(result)):\n"
+        out += figureTable(result.figures)
+        out += "\n" + summary(result) + "\n"
+        return out
+    }
+
+    public func kernelNote(_ result: LintResult) -> String {
+        result.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)"
+            : result.kernelFromSnapshot ? " (kernel.osrelease of the running state)" : ""
+    }
+
+    /// Says which state the figures describe, once running values are in play.
+    public func stateNote(_ result: LintResult) -> String {
+        guard let source = result.runtimeSource else { return "" }
+        return result.evaluated == .runtime ? ", from the running values in \(source)" : ", from the configuration"
+    }
+
+    /// One host of a fleet: a heading, then its findings; figures are left out to keep fleet reports readable.
+    public func renderHost(_ result: LintResult) -> String {
+        guard !result.findings.isEmpty else { return "" }
+        let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+            let count = result.count(severity)
+            return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+        }
+        return paint("== \(result.host ?? "host") (Linux \(result.kernel)): \(counts.joined(separator: ", "))", .bold) + "\n"
+            + findingLines(result) + "\n"
+    }
+
+    /// Which hazards appear on how many hosts.
+    public func renderFleetSummary(_ summary: FleetSummary) -> String {
+        var out = "Hazards across \(summary.hosts) host\(summary.hosts == 1 ? "" : "s"):\n"
+        let width = summary.hazards.map(\.rule.count).max() ?? 0
+        for hazard in summary.hazards {
+            out += "  \(hazard.rule.padding(width))  \(paint(hazard.severity.rawValue.padding(7), hazard.severity.style))  \(hazard.hosts) host\(hazard.hosts == 1 ? "" : "s")\n"
+        }
+        if summary.hazards.isEmpty { out += "  none\n" }
+        let counts = Severity.allCases.reversed().map { "\(summary.findings[$0] ?? 0) \($0.rawValue)\((summary.findings[$0] ?? 0) == 1 ? "" : "s")" }
+        return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + counts.joined(separator: ", ") + "\n"
+    }
+
+    func findingLines(_ result: LintResult) -> String {
         var out = ""
         for finding in result.findings {
             var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
@@ -18,11 +61,6 @@ public struct TextReporter: Sendable {
             out += "\(place)\(severity): \(finding.message) [\(finding.rule)]\n"
             if let fix = finding.fix { out += "    fix: \(fix)\n" }
         }
-        if !result.findings.isEmpty { out += "\n" }
-        let kernelNote = result.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)" : ""
-        out += "Computed for Linux \(result.kernel)\(kernelNote):\n"
-        out += figureTable(result.figures)
-        out += "\n" + summary(result) + "\n"
         return out
     }
 

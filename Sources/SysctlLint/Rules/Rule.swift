@@ -34,12 +34,23 @@ public struct Rule: Sendable {
 public struct RuleExample: Sendable, Hashable {
     public var config: String
     public var kernel: KernelVersion?
+    /// A filesystem root for `--root` examples: path → content, `-> target` for a symbolic link, `<dir>` for a
+    /// directory. Loaded with `loader`.
+    public var tree: [TreeEntry] = []
+    public var loader: LoaderKind = .systemd
+    /// `sysctl -a` text of a running kernel, for drift and snapshot examples.
+    public var runtime: String?
     /// Bytes of filler appended to the first line, for examples about size limits that cannot be written out.
     public var filler: Int?
     public var triggers: Bool
     public var line: Int
 
     /// The example as file text. `<BOM>` stands for a byte-order mark, which YAML itself would drop.
+    public struct TreeEntry: Sendable, Hashable {
+        public var path: String
+        public var content: String
+    }
+
     public var text: String {
         let config = self.config.replacingOccurrences(of: "<BOM>", with: "\u{FEFF}")
         guard let filler, filler > 0 else { return config }

@@ -108,7 +108,7 @@ public enum RuleLoader {
             guard !list.isEmpty else { throw try fields.required(name).problem(file, "examples.\(name) needs at least one example") }
             for item in list {
                 if case .mapping = item.content {
-                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler"])
+                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler", "tree", "loader", "runtime"])
                     var kernel: KernelVersion?
                     if let kernelNode = example["kernel"] {
                         let text = try kernelNode.string(file, what: "kernel")
@@ -122,8 +122,29 @@ public enum RuleLoader {
                         }
                         filler = count
                     }
-                    examples.append(RuleExample(config: try example.required("config").string(file, what: "config"),
-                                                kernel: kernel, filler: filler, triggers: triggers, line: item.line))
+                    var tree: [RuleExample.TreeEntry] = []
+                    if let treeNode = example["tree"] {
+                        guard case .mapping(let pairs) = treeNode.content else { throw treeNode.problem(file, "tree must map paths to contents") }
+                        for pair in pairs {
+                            tree.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "tree content")))
+                        }
+                    }
+                    var loader = LoaderKind.systemd
+                    if let loaderNode = example["loader"] {
+                        let text = try loaderNode.string(file, what: "loader")
+                        guard let kind = LoaderKind(rawValue: text) else { throw loaderNode.problem(file, "loader must be systemd or procps") }
+                        loader = kind
+                    }
+                    let runtime = try example["runtime"]?.string(file, what: "runtime")
+                    let config = try example["config"]?.string(file, what: "config")
+                    guard config != nil || !tree.isEmpty || runtime != nil else {
+                        throw item.problem(file, "an example needs config, tree or runtime")
+                    }
+                    var built = RuleExample(config: config ?? "", kernel: kernel, filler: filler, triggers: triggers, line: item.line)
+                    built.tree = tree
+                    built.loader = loader
+                    built.runtime = runtime
+                    examples.append(built)
                 } else {
                     examples.append(RuleExample(config: try item.string(file, what: "an example"), kernel: nil,
                                                 filler: nil, triggers: triggers, line: item.line))

@@ -1,0 +1,68 @@
+/// Compares what the configuration sets with what the running kernel holds: a value that differs means the
+/// configuration was never applied since it changed, or something wrote the key at runtime; a key the kernel lacks
+/// means the line cannot apply there.
+public struct DriftCheck: Sendable {
+    public let state: EffectiveState
+    public let runtime: RuntimeSnapshot
+
+    public init(state: EffectiveState, runtime: RuntimeSnapshot) {
+        self.state = state
+        self.runtime = runtime
+    }
+
+    public func run() -> [Finding] {
+        var values: [String: String] = [:]
+        for entry in runtime.entries { values[SysctlKey(entry.key).path] = entry.value }
+        let unreadable = Set(runtime.notes.compactMap { $0.key.map { SysctlKey($0).path } })
+        let source = runtime.host.map { "\(runtime.source) (\($0))" } ?? runtime.source
+        var findings: [Finding] = []
+        for setting in state.settings {
+            let assignment = setting.winner
+            let path = assignment.key.path
+            if unreadable.contains(path) { continue }
+            guard let running = values[path] else {
+                guard runtime.isComplete else { continue }
+                findings.append(Finding(
+                    rule: "drift-missing-key", severity: assignment.ignoreFailure ? .info : .warning,
+                    key: assignment.key.name, value: assignment.value, location: assignment.location,
+                    message: "the running kernel (\(source)) has no \(assignment.key.name): the line cannot apply there (a module that is not loaded, an interface that does not exist, or a kernel without the key)",
+                    fix: "load the module or create the interface before the loader runs, or remove the line"))
+                continue
+            }
+            if !Self.same(assignment.value, running) {
+                findings.append(drift(assignment, running: running, source: source, viaGlob: false))
+            }
+        }
+        // Keys a glob sets and no explicit line overrides.
+        if !state.globs.isEmpty {
+            for entry in runtime.entries {
+                let key = SysctlKey(entry.key)
+                guard let assignment = state.assignment(for: key.name), assignment.key.isGlob else { continue }
+                if !Self.same(assignment.value, entry.value) {
+                    findings.append(drift(assignment, running: entry.value, source: source, viaGlob: true, key: key.name))
+                }
+            }
+        }
+        return findings
+    }
+
+    private func drift(_ assignment: Assignment, running: String, source: String, viaGlob: Bool, key: String? = nil) -> Finding {
+        let name = key ?? assignment.key.name
+        let shown = running.replacingOccurrences(of: "\t", with: " ")
+        return Finding(
+            rule: "drift-value", severity: .warning, key: name, value: assignment.value, location: assignment.valueLocation,
+            message: "the configuration sets \(name) = \(assignment.value)\(viaGlob ? " (through this glob)" : ""), but the running kernel (\(source)) has \(shown): either the configuration was not applied since it changed, or something writes the key at runtime",
+            fix: "apply the configuration (sysctl --system, or systemctl restart systemd-sysctl) and check again; if the value comes back, find the writer (a tuning daemon, a container runtime, a script)")
+    }
+
+    /// Equal as the kernel reads them: numbers field by field (a write of fewer numbers than a vector has changes
+    /// only the first ones, and text after the numbers is ignored), otherwise text with blanks collapsed.
+    static func same(_ configured: String, _ running: String) -> Bool {
+        let a = SysctlValue(configured), b = SysctlValue(running)
+        let written = a.fields.prefix { SysctlValue.parseInteger($0) != nil }.compactMap(SysctlValue.parseInteger)
+        if !written.isEmpty, let held = b.integers(count: b.fields.count) {
+            return held.count >= written.count && Array(held.prefix(written.count)) == written
+        }
+        return a.fields == b.fields
+    }
+}

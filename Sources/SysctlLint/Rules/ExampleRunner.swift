@@ -1,0 +1,47 @@
+import Foundation
+
+/// Runs a rule's example through the whole flow, the way a user would meet it: a config file, a filesystem root
+/// loaded by a boot-time loader, or running values (with or without configuration, for drift).
+public struct ExampleRunner: Sendable {
+    public let linter: Linter
+
+    public init(knowledge: Knowledge) {
+        linter = Linter(knowledge: knowledge)
+    }
+
+    public func run(_ example: RuleExample, kernel: KernelVersion) throws -> LintResult {
+        let parser = ConfigParser()
+        var request = LintRequest(kernel: kernel)
+        if !example.config.isEmpty || (example.tree.isEmpty && example.runtime == nil) {
+            request.config.append(parser.parse(SourceText(path: "example.conf", text: example.text)))
+        }
+        if let runtime = example.runtime {
+            request.runtime = SysctlDumpReader().read(text: runtime, source: "snapshot.txt")
+        }
+        guard !example.tree.isEmpty else { return linter.lint(request) }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sysctl-lint-example-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try Self.materialise(example.tree, at: root)
+        let tree = ConfigTreeLoader(root: root, loader: example.loader).load()
+        request.config += tree.sources.map(parser.parse)
+        request.findings += tree.findings
+        return linter.lint(request)
+    }
+
+    /// Writes `entries` under `root`: `-> target` makes a symbolic link, `<dir>` a directory, anything else a file.
+    public static func materialise(_ entries: [RuleExample.TreeEntry], at root: String) throws {
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(atPath: root, withIntermediateDirectories: true)
+        for entry in entries {
+            let path = root + "/" + entry.path.drop { $0 == "/" }
+            try fileManager.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            if entry.content.hasPrefix("-> ") {
+                try fileManager.createSymbolicLink(atPath: path, withDestinationPath: String(entry.content.dropFirst(3)))
+            } else if entry.content == "<dir>" {
+                try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } else {
+                try Data(entry.content.utf8).write(to: URL(fileURLWithPath: path))
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+/// The values a running kernel holds: read live from /proc/sys, or from a saved `sysctl -a`, a copied /proc/sys
+/// tree or a fleet tool's export. One snapshot is one host.
+public struct RuntimeSnapshot: Sendable {
+    /// One key's value as the kernel reports it (multi-line values joined with newlines).
+    public struct Entry: Sendable, Hashable {
+        public var key: String
+        public var value: String
+        public var line: Int
+    }
+
+    /// Where the values came from, as shown in findings (`snapshot.txt`, `/proc/sys`).
+    public var source: String
+    /// The host the values belong to, when the input names one (fleet exports).
+    public var host: String?
+    public var entries: [Entry] = []
+    /// True when the input lists every key the kernel has (a dump, a /proc/sys tree), so that a missing key is
+    /// evidence; fleet exports often carry only selected keys.
+    public var isComplete = true
+    /// What could not be read (permission denied, write-only keys) and lines that are not values: noted, not fatal.
+    public var notes: [Finding] = []
+
+    public init(source: String, host: String? = nil) {
+        self.source = source
+        self.host = host
+    }
+
+    /// `kernel.osrelease`, which sets the target kernel unless the user names one.
+    public var release: String? { entries.first { $0.key == "kernel.osrelease" }?.value }
+    public var kernel: KernelVersion? { release.flatMap(KernelVersion.init) }
+
+    /// Adds a value; a repeated key continues a multi-line value (`sysctl -a` repeats `key =` on every line).
+    mutating func append(key: String, value: String, line: Int) {
+        if let last = entries.last, last.key == key {
+            entries[entries.count - 1].value += "\n" + value
+        } else {
+            entries.append(Entry(key: key, value: value, line: line))
+        }
+    }
+
+    /// The values as assignments, so that the same engine evaluates them.
+    public func parsedFile() -> ParsedFile {
+        var file = ParsedFile(path: source)
+        file.origin = .runtime
+        file.statements = entries.map { entry in
+            let key = SysctlKey(entry.key)
+            return .assignment(Assignment(
+                key: key, value: entry.value, ignoreFailure: false,
+                location: SourceLocation(file: source, line: entry.line, column: 1),
+                valueColumn: entry.key.utf8.count + 4))
+        }
+        file.lineCount = entries.last?.line ?? 0
+        return file
+    }
+
+    /// The dotted name of a file under /proc/sys, as `sysctl -a` prints it: `/` and `.` swap, so an interface
+    /// named `eth0.100` shows as `eth0/100`.
+    public static func key(forProcPath relative: String) -> String {
+        String(relative.map { $0 == "/" ? "." : $0 == "." ? "/" : $0 })
+    }
+}

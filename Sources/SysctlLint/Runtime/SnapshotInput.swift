@@ -1,0 +1,69 @@
+import Foundation
+
+/// The formats `--snapshot` reads.
+public enum SnapshotFormat: String, Sendable, CaseIterable {
+    /// Decide from the input: a directory is a /proc/sys copy, JSON is osquery, `# HELP`/`node_` is node_exporter,
+    /// anything else `sysctl -a` output.
+    case auto
+    case sysctl
+    case proc
+    case osquery
+    case nodeExporter = "node-exporter"
+}
+
+/// Snapshots read one host at a time. Single-machine formats yield one snapshot; fleet exports yield one per host,
+/// streamed where the format allows it.
+public final class SnapshotStream {
+    public let format: SnapshotFormat
+    private var pending: [RuntimeSnapshot]
+    private let osquery: OsqueryReader?
+
+    init(format: SnapshotFormat, snapshots: [RuntimeSnapshot], osquery: OsqueryReader? = nil) {
+        self.format = format
+        pending = snapshots
+        self.osquery = osquery
+    }
+
+    /// True for fleet exports: findings carry a host and the report groups them per host.
+    public var isFleet: Bool { format == .osquery || format == .nodeExporter }
+
+    public func next() -> RuntimeSnapshot? {
+        if let osquery { return osquery.next() }
+        return pending.isEmpty ? nil : pending.removeFirst()
+    }
+
+    /// Opens `path` (`-` for standard input) in `format`.
+    public static func open(_ path: String, format requested: SnapshotFormat) throws(InputProblem) -> SnapshotStream {
+        var isDirectory: ObjCBool = false
+        if path != "-" {
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw InputProblem(path: path, message: "no such file or directory")
+            }
+        }
+        if isDirectory.boolValue || requested == .proc {
+            guard isDirectory.boolValue else { throw InputProblem(path: path, message: "is not a directory (a /proc/sys copy is one)") }
+            return SnapshotStream(format: .proc, snapshots: [try ProcSysReader().read(directory: path)])
+        }
+        let lines = try LineStream(path: path)
+        let source = path == "-" ? "<stdin>" : path
+        var format = requested
+        if format == .auto {
+            let first = lines.peekFirstContent() ?? ""
+            if first.hasPrefix("[") || first.hasPrefix("{") {
+                format = .osquery
+            } else if first.hasPrefix("# HELP node_") || first.hasPrefix("# TYPE node_") || first.hasPrefix("node_") {
+                format = .nodeExporter
+            } else {
+                format = .sysctl
+            }
+        }
+        switch format {
+        case .osquery:
+            return SnapshotStream(format: .osquery, snapshots: [], osquery: OsqueryReader(lines: lines, source: source))
+        case .nodeExporter:
+            return SnapshotStream(format: .nodeExporter, snapshots: NodeExporterReader().read(lines, source: source))
+        default:
+            return SnapshotStream(format: .sysctl, snapshots: [SysctlDumpReader().read(lines, source: source)])
+        }
+    }
+}
