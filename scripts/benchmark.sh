@@ -42,3 +42,34 @@ for name in typical large; do
     printf "%-10s %12s %12s %8s\n" "$name" "$base" "$lint" "$ratio"
 done
 echo "($runs runs each; file sizes: $(wc -c < "$work/typical.conf") and $(wc -c < "$work/large.conf") bytes)"
+
+# Fleet exports must stream: peak memory should stay flat as hosts grow. Generates an osquery results log
+# (snapshot format, one JSON line per host with 60 keys, a few hazards on some hosts) for 1,000 and 10,000
+# hosts and reports the peak RSS of the run on each, beside the peak RSS of `cat` as a baseline.
+python3 - "$work" <<'PY'
+import json, sys
+keys = {"kernel.osrelease": "6.8.0-45-generic", "net.ipv4.tcp_keepalive_time": "7200", "net.ipv4.tcp_retries2": "15",
+        "net.ipv4.ip_local_port_range": "32768\t60999", "net.core.somaxconn": "4096", "vm.swappiness": "60"}
+keys.update({f"net.ipv4.conf.eth{i}.rp_filter": "1" for i in range(54)})
+for hosts in (1000, 10000):
+    with open(f"{sys.argv[1]}/fleet-{hosts}.log", "w") as f:
+        for h in range(hosts):
+            values = dict(keys)
+            if h % 7 == 0: values["net.ipv4.tcp_retries2"] = "3"
+            if h % 11 == 0: values["net.ipv4.tcp_keepalive_time"] = "10"
+            rows = [{"name": k, "current_value": v} for k, v in values.items()]
+            f.write(json.dumps({"name": "pack_sysctl", "hostIdentifier": f"host-{h:05d}", "action": "snapshot", "snapshot": rows}) + "\n")
+PY
+peak_rss() {  # prints the peak resident set size of the command, in MiB
+    python3 - "$@" <<'PY'
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(f"{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024:.1f}")
+PY
+}
+printf "\n%-12s %10s %14s %14s\n" fleet "log (MB)" "cat RSS (MiB)" "lint RSS (MiB)"
+for hosts in 1000 10000; do
+    log="$work/fleet-$hosts.log"
+    printf "%-12s %10s %14s %14s\n" "$hosts hosts" "$(python3 -c "print(f'{$(wc -c < "$log") / 1e6:.1f}')")" \
+        "$(peak_rss cat "$log")" "$(peak_rss "$bin" --fail-level none --format json --snapshot "$log")"
+done

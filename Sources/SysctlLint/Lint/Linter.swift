@@ -1,9 +1,14 @@
 /// Runs the whole flow: parsed files → effective state → kernel model checks and figures → rules → findings.
 public struct Linter: Sendable {
     public let knowledge: Knowledge
+    /// Built once per linter, since fleets lint thousands of hosts with the same rules.
+    private let rulesByKey: RuleKeyIndex
+    private let rulesByID: [String: Rule]
 
     public init(knowledge: Knowledge) {
         self.knowledge = knowledge
+        rulesByKey = RuleKeyIndex(knowledge.rules)
+        rulesByID = Dictionary(knowledge.rules.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
     }
 
     /// Lints sources applied in order (later files win).
@@ -62,8 +67,10 @@ public struct Linter: Sendable {
     /// hazard rules (which are about tuning) do not speak about it.
     private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: [ComputedFigure],
                                calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
-        let active = knowledge.rules.filter { !$0.builtin && $0.kernels.contains(kernel) }
+        let rules = knowledge.rules
+        let active = rules.indices.filter { !rules[$0].builtin && rules[$0].kernels.contains(kernel) }
         guard !active.isEmpty else { return [] }
+        let isActive = Set(active)
         let figureValues = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })
         let catalogue = knowledge.catalogue
         func effective(_ name: String) -> SysctlValue? {
@@ -73,7 +80,7 @@ public struct Linter: Sendable {
         var findings: [Finding] = []
         for assignment in state.effectiveAssignments {
             let name = assignment.key.name
-            let matching = active.filter { $0.applies(to: assignment.key) }
+            let matching = rulesByKey.rules(for: assignment.key.path).filter(isActive.contains).map { rules[$0] }
             guard !matching.isEmpty else { continue }
             let defaultText = catalogue.defaultText(for: name, kernel: kernel)
             if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { continue }
@@ -96,7 +103,6 @@ public struct Linter: Sendable {
 
     /// Built-in checks carry their rule's references, so every finding points to its sources.
     private func attachReferences(_ findings: [Finding]) -> [Finding] {
-        let rulesByID = Dictionary(knowledge.rules.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
         return findings.map { finding in
             guard finding.references.isEmpty, let rule = rulesByID[finding.rule] else { return finding }
             var copy = finding
@@ -112,5 +118,26 @@ extension ParameterCatalogue {
         guard let parameter = parameter(for: name), parameter.exists(in: kernel),
               case .value(let text)? = parameter.defaultValue(for: kernel) else { return nil }
         return text
+    }
+}
+
+/// Which rules watch a key: exact keys by dictionary, patterns by glob match. Keeps rule order.
+struct RuleKeyIndex: Sendable {
+    private var exact: [String: [Int]] = [:]
+    private var patterns: [(pattern: String, rule: Int)] = []
+
+    init(_ rules: [Rule]) {
+        for (index, rule) in rules.enumerated() where !rule.builtin {
+            for key in rule.keys {
+                let path = SysctlKey(key).path
+                if SysctlKey(key).isGlob { patterns.append((path, index)) } else { exact[path, default: []].append(index) }
+            }
+        }
+    }
+
+    func rules(for path: String) -> [Int] {
+        var found = exact[path] ?? []
+        for entry in patterns where Glob.matches(entry.pattern, path) { found.append(entry.rule) }
+        return found.count > 1 ? Array(Set(found)).sorted() : found
     }
 }
