@@ -43,8 +43,7 @@ struct Explain: ParsableCommand {
             out += "\n\(title):\n"
             for example in rule.examples where example.triggers == triggers {
                 let kernel = example.kernel.map { "  (Linux \($0))" } ?? ""
-                let lines = example.config.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false)
-                out += lines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n"
+                out += example.displayLines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n"
             }
         }
         print(out, terminator: "")

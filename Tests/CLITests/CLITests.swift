@@ -17,7 +17,7 @@ import Testing
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -29,7 +29,13 @@ import Testing
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let input = Pipe()
+        if stdin != nil { process.standardInput = input }
         try process.run()
+        if let stdin {
+            input.fileHandleForWriting.write(Data(stdin.utf8))
+            try input.fileHandleForWriting.close()
+        }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
@@ -168,5 +174,60 @@ import Testing
         let result = try Self.run(["timeouts", "examples/close-wait-folklore.conf"])
         #expect(result.status == 0)
         #expect(result.stdout.contains("retransmissions at 1, 2 s"))
+    }
+
+    @Test func rootTreeFollowsTheLoader() throws {
+        let systemd = try Self.json(try Self.run(["--format", "json", "--fail-level", "none", "--root", "examples/tree"]).stdout)
+        let rules = Set((systemd["findings"] as? [[String: Any]] ?? []).compactMap { $0["rule"] as? String })
+        #expect(rules.isSuperset(of: ["sysctl-conf-ignored", "tree-masked-file", "tree-shadowed-file", "glob-overridden-by-key"]))
+        let files = systemd["files"] as? [String] ?? []
+        #expect(files == ["examples/tree/usr/lib/sysctl.d/50-default.conf", "examples/tree/etc/sysctl.d/90-app.conf"])
+        let procps = try Self.json(try Self.run(["--format", "json", "--fail-level", "none", "--root", "examples/tree", "--loader", "procps"]).stdout)
+        #expect((procps["files"] as? [String])?.last == "examples/tree/etc/sysctl.conf")
+        let missing = try Self.run(["--root", "examples/no-such-root"])
+        #expect(missing.status == 2 && missing.stderr.contains("examples/no-such-root"))
+    }
+
+    @Test func snapshotSetsTheKernelAndDriftIsReported() throws {
+        let run = try Self.run(["--format", "json", "--root", "examples/tree", "--snapshot", "examples/running.txt"])
+        #expect(run.status == 1)
+        let report = try Self.json(run.stdout)
+        #expect(report["kernel"] as? String == "6.8" && report["kernel_source"] as? String == "snapshot")
+        #expect(report["evaluated_state"] as? String == "config")
+        let drift = (report["findings"] as? [[String: Any]] ?? []).filter { $0["rule"] as? String == "drift-value" }
+        #expect(Set(drift.compactMap { $0["key"] as? String }) == ["kernel.sysrq", "net.core.somaxconn"])
+        let runtime = try Self.json(try Self.run(["--format", "json", "--fail-level", "none", "--root", "examples/tree",
+                                                  "--snapshot", "examples/running.txt", "--evaluate", "runtime"]).stdout)
+        #expect(runtime["evaluated_state"] as? String == "runtime")
+        let chosen = try Self.run(["--format", "json", "--fail-level", "none", "--kernel", "5.4", "--snapshot", "examples/running.txt"])
+        #expect(try Self.json(chosen.stdout)["kernel"] as? String == "5.4", "--kernel wins over kernel.osrelease")
+    }
+
+    @Test func snapshotFromStandardInput() throws {
+        let text = "kernel.osrelease = 4.9.0-3-amd64\nnet.ipv4.tcp_tw_recycle = 1\n"
+        let run = try Self.run(["--format", "json", "--snapshot", "-"], stdin: text)
+        let report = try Self.json(run.stdout)
+        #expect(report["kernel"] as? String == "4.9")
+        #expect((report["findings"] as? [[String: Any]] ?? []).contains { $0["rule"] as? String == "tcp-tw-recycle" })
+    }
+
+    @Test func fleetExportGroupsByHost() throws {
+        let run = try Self.run(["--format", "json", "--snapshot", "examples/fleet-osquery.log"])
+        #expect(run.status == 1)
+        let report = try Self.json(run.stdout)
+        let findings = report["findings"] as? [[String: Any]] ?? []
+        #expect(!findings.isEmpty && findings.allSatisfy { $0["host"] is String })
+        #expect(report["hosts"] as? Int == 3)
+        let hazards = report["hazards"] as? [[String: Any]] ?? []
+        #expect(hazards.first { $0["rule"] as? String == "tcp-retries2-low" }?["hosts"] as? Int == 2)
+        let text = try Self.run(["--snapshot", "examples/fleet-osquery.log"]).stdout
+        #expect(text.contains("== web-02 (Linux 6.8)") && text.contains("Hazards across 3 hosts"))
+    }
+
+    @Test func liveReadsThisMachine() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/sys/kernel/osrelease") else { return }
+        let run = try Self.run(["--format", "json", "--fail-level", "none", "--live"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try Self.json(run.stdout)["kernel_source"] as? String == "snapshot")
     }
 }

@@ -100,7 +100,7 @@ public struct ConfigTreeLoader: Sendable {
             }.count
             guard settings > 0 else { return }
             findings.append(note("sysctl-conf-ignored", .warning, inner,
-                "systemd-sysctl does not read /etc/sysctl.conf (not since systemd 207), and no sysctl.d file links to it: \(settings == 1 ? "its one setting is" : "its \(settings) settings are") not applied at boot (procps sysctl --system would apply them last)"))
+                "systemd-sysctl does not read /etc/sysctl.conf (not since systemd 207), and no sysctl.d file links to it: \(settings == 1 ? "its one setting is" : "its \(settings) settings are") not applied at boot (procps sysctl --system would apply the file last)"))
         }
     }
 

@@ -51,6 +51,25 @@ public struct RuleExample: Sendable, Hashable {
         public var content: String
     }
 
+    /// The example as a reader sees it in `explain`: config lines, then tree entries and running values.
+    public var displayLines: [String] {
+        var lines = config.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if config.isEmpty { lines = [] }
+        if !tree.isEmpty {
+            lines.append("tree (\(loader.displayName)):")
+            for entry in tree {
+                let shown = entry.content.hasPrefix("-> ") || entry.content == "<dir>" ? entry.content
+                    : ": " + entry.content.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "; ")
+                lines.append(entry.content.hasPrefix("-> ") || entry.content == "<dir>" ? "  /\(entry.path) \(shown)" : "  /\(entry.path)\(shown)")
+            }
+        }
+        if let runtime {
+            lines.append("running values:")
+            lines += runtime.trimmingCharacters(in: .newlines).split(separator: "\n").map { "  " + $0 }
+        }
+        return lines
+    }
+
     public var text: String {
         let config = self.config.replacingOccurrences(of: "<BOM>", with: "\u{FEFF}")
         guard let filler, filler > 0 else { return config }

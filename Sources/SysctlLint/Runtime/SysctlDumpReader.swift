@@ -28,7 +28,7 @@ public struct SysctlDumpReader: Sendable {
         if trimmed.hasPrefix("sysctl: ") {
             snapshot.notes.append(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, key: Self.quotedKey(in: trimmed), location: location,
-                message: "the saved output records that sysctl could not read this: '\(trimmed.dropFirst(8))'; the key is missing from the snapshot"))
+                message: "sysctl could not read this when the snapshot was taken (\(trimmed.dropFirst(8))), so it is missing from the snapshot"))
             return
         }
         // `key = value` as sysctl prints it (the value raw, tabs kept); `key =` for an empty value (editors drop
