@@ -44,6 +44,15 @@ public final class SnapshotStream {
             guard isDirectory.boolValue else { throw InputProblem(path: path, message: "is not a directory (a /proc/sys copy is one)") }
             return SnapshotStream(format: .proc, snapshots: [try ProcSysReader().read(directory: path)])
         }
+        if path != "-", let handle = FileHandle(forReadingAtPath: path) {
+            let sample = [UInt8]((try? handle.read(upToCount: 65536)) ?? Data())
+            try? handle.close()
+            if let offset = BinaryDetector.binaryEvidence(in: sample) {
+                let (line, column) = InputReader.lineAndColumn(of: offset, in: sample)
+                throw InputProblem(path: path, line: line, column: column,
+                                   message: "looks like a binary file, not saved sysctl values (control bytes such as NUL)")
+            }
+        }
         let lines = try LineStream(path: path)
         let source = path == "-" ? "<stdin>" : path
         var format = requested
