@@ -131,21 +131,6 @@ struct InputOptions: ParsableArguments {
         LintRequest(config: config.files, findings: config.findings, runtime: runtime,
                     evaluate: evaluate ?? .config, kernel: kernel)
     }
-
-    func sources() throws -> [SourceText] {
-        let reader = InputReader()
-        var sources: [SourceText] = []
-        var problems: [String] = []
-        for path in files {
-            do {
-                sources += try reader.read(path)
-            } catch {
-                problems.append(error.description)
-            }
-        }
-        if !problems.isEmpty { fail(problems) }
-        return sources
-    }
 }
 
 /// Prints problems that make the run unusable and exits with status 2.

@@ -93,11 +93,7 @@ public struct ConfigTreeLoader: Sendable {
             if let source = read(inner, resolution, masking: false, findings: &findings) { sources.append(source) }
         case .systemd:
             guard linkedAs == nil else { return }
-            let text = (try? reader.read(host).first).map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
-            let settings = text.split(separator: "\n").filter { line in
-                let trimmed = line.drop { $0 == " " || $0 == "\t" }
-                return !trimmed.isEmpty && !trimmed.hasPrefix("#") && !trimmed.hasPrefix(";") && trimmed.contains("=")
-            }.count
+            let settings = (try? reader.read(host).first).map { ConfigParser().parse($0).assignments.count } ?? 0
             guard settings > 0 else { return }
             findings.append(note("sysctl-conf-ignored", .warning, inner,
                 "systemd-sysctl does not read /etc/sysctl.conf (not since systemd 207), and no sysctl.d file links to it: \(settings == 1 ? "its one setting is" : "its \(settings) settings are") not applied at boot (procps sysctl --system would apply the file last)"))

@@ -27,7 +27,8 @@ public struct Linter: Sendable {
         let runtime = request.runtime
         let kernel = request.kernel ?? runtime?.kernel ?? ParameterCatalogue.newestKnownKernel
         let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
-        let evaluatedFiles = evaluated == .runtime ? [runtime!.parsedFile()] : request.config
+        let runtimeFile = runtime?.parsedFile()
+        let evaluatedFiles = evaluated == .runtime ? runtimeFile.map { [$0] } ?? [] : request.config
         let state = EffectiveState(files: evaluatedFiles)
         let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel)
         let figures = calculator.compute()
@@ -43,7 +44,7 @@ public struct Linter: Sendable {
         if let host = runtime?.host {
             for index in findings.indices { findings[index].host = host }
         }
-        let files = request.config + (runtime.map { [$0.parsedFile()] } ?? [])
+        let files = request.config + (runtimeFile.map { [$0] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         findings.sort { a, b in
             let la = a.location, lb = b.location

@@ -119,27 +119,29 @@ struct StateChecks {
         } else {
             history = "does not exist"
         }
-        let loaders = assignment.ignoreFailure
-            ? "systemd-sysctl skips it silently because of the leading '-', but procps sysctl -p still fails with 'cannot stat' (sysctl --system ignores it)"
-            : "procps sysctl -p fails with 'cannot stat /proc/sys/\(assignment.key.path)' and exits 1 (sysctl --system ignores it), systemd-sysctl skips it"
         return Finding(
             rule: "key-not-in-kernel", severity: assignment.ignoreFailure ? .warning : .error, key: name,
             value: assignment.value, location: assignment.location,
-            message: "\(name) \(history), so it is not applied on Linux \(kernel): \(loaders)",
+            message: "\(name) \(history), so it is not applied on Linux \(kernel): \(Self.absentKeyBehaviour(assignment))",
             fix: "remove the line (or target a kernel that has the key with --kernel)")
+    }
+
+    /// What the loaders do with a key the kernel does not have (loader-semantics.md §5): the leading `-` quiets
+    /// systemd-sysctl but does not help procps `sysctl -p`.
+    static func absentKeyBehaviour(_ assignment: Assignment) -> String {
+        assignment.ignoreFailure
+            ? "systemd-sysctl skips it silently because of the leading '-', but procps sysctl -p still fails with 'cannot stat' (sysctl --system ignores it)"
+            : "procps sysctl -p fails with 'cannot stat /proc/sys/\(assignment.key.path)' and exits 1 (sysctl --system ignores it), systemd-sysctl skips it"
     }
 
     /// The model follows mainline Linux; whether a vendor key exists depends on whose kernel runs the file.
     private func vendorKey(_ assignment: Assignment, vendor: String) -> Finding {
         let name = assignment.key.name
-        let loaders = assignment.ignoreFailure
-            ? "the leading '-' makes systemd-sysctl skip it quietly there"
-            : "procps sysctl -p fails there with 'cannot stat /proc/sys/\(assignment.key.path)' and exits 1, systemd-sysctl skips it"
         return Finding(
             rule: "vendor-key", severity: .info, key: name,
             value: assignment.value, location: assignment.location,
-            message: "\(name) exists only in \(vendor), never in mainline Linux: fine there, but on any other kernel the line is not applied (\(loaders))",
-            fix: assignment.ignoreFailure ? nil : "keep it only in configuration for those kernels, or write '-\(assignment.key.written) = \(assignment.value)' so that other kernels skip it")
+            message: "\(name) exists only in \(vendor), never in mainline Linux: fine there, but on any other kernel the line is not applied (\(Self.absentKeyBehaviour(assignment)))",
+            fix: "deploy the line only to hosts running those kernels")
     }
 
     private func readOnlyKey(_ assignment: Assignment) -> Finding {
