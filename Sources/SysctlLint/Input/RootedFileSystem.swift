@@ -103,7 +103,13 @@ public struct RootedFileSystem: Sendable {
                           climbedOutOfRoot: climbed, innerPath: innerPath)
     }
 
+    /// The operating system's words for an error (`Input/output error`), not Foundation's wrapper.
     static func reason(_ error: any Error) -> String {
+        var nsError = error as NSError
+        while nsError.domain != NSPOSIXErrorDomain, let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError {
+            nsError = underlying
+        }
+        if nsError.domain == NSPOSIXErrorDomain, let message = strerror(Int32(nsError.code)) { return String(cString: message) }
         let text = (error as NSError).localizedDescription
         return text.isEmpty ? String(describing: error) : text
     }

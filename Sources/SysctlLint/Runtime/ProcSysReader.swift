@@ -15,12 +15,11 @@ public struct ProcSysReader: Sendable {
             throw InputProblem(path: directory, message: "no such directory")
         }
         var snapshot = RuntimeSnapshot(source: source ?? directory)
-        var line = 0
         for relative in walk(directory) {
-            line += 1
             let path = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
             let key = RuntimeSnapshot.key(forProcPath: relative)
-            let location = SourceLocation(file: snapshot.source, line: line, column: 1)
+            // Each key is a file of its own: findings point at it.
+            let location = SourceLocation(file: path, line: 1, column: 1)
             let attributes = try? fileManager.attributesOfItem(atPath: path)
             if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o444 == 0 {
                 snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, key: key, location: location,
@@ -42,7 +41,7 @@ public struct ProcSysReader: Sendable {
             try? handle.close()
             var value = String(decoding: data ?? Data(), as: UTF8.self)
             if value.hasSuffix("\n") { value.removeLast() }
-            snapshot.entries.append(RuntimeSnapshot.Entry(key: key, value: value, line: line))
+            snapshot.entries.append(RuntimeSnapshot.Entry(key: key, value: value, line: 1, file: path))
         }
         return snapshot
     }

@@ -6,6 +6,15 @@ public struct RuntimeSnapshot: Sendable {
         public var key: String
         public var value: String
         public var line: Int
+        /// The file the value was read from, when each key is a file of its own (/proc/sys); else the source.
+        public var file: String?
+
+        public init(key: String, value: String, line: Int, file: String? = nil) {
+            self.key = key
+            self.value = value
+            self.line = line
+            self.file = file
+        }
     }
 
     /// Where the values came from, as shown in findings (`snapshot.txt`, `/proc/sys`).
@@ -45,7 +54,7 @@ public struct RuntimeSnapshot: Sendable {
             let key = SysctlKey(entry.key)
             return .assignment(Assignment(
                 key: key, value: entry.value, ignoreFailure: false,
-                location: SourceLocation(file: source, line: entry.line, column: 1),
+                location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
                 valueColumn: entry.key.utf8.count + 4))
         }
         file.lineCount = entries.last?.line ?? 0
