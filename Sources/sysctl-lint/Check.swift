@@ -9,8 +9,8 @@ struct Check: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format (default: github inside GitHub Actions, where GITHUB_ACTIONS=true; text elsewhere).")
+    var format: OutputFormat?
 
     @Option(help: "Exit 1 when a finding has this severity or worse.")
     var failLevel: FailLevel = .warning
@@ -29,11 +29,15 @@ struct Check: ParsableCommand {
             return try runFleet(runtime, config: config, linter: linter)
         }
         let result = linter.lint(input.request(config: config, runtime: runtime?.next()))
-        switch format {
+        switch OutputFormat.chosen(format) {
         case .text:
             print(TextReporter(color: useColor(color), showSchedules: schedule).render(result), terminator: "")
         case .json:
             print(JSONReporter().render(result, toolVersion: SysctlLintVersion.current), terminator: "")
+        case .gcc:
+            print(GCCReporter().render(result.findings), terminator: "")
+        case .github:
+            print(GitHubReporter().render(result.findings), terminator: "")
         }
         try exit(for: result.worstSeverity)
     }
@@ -41,6 +45,7 @@ struct Check: ParsableCommand {
     /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept.
     private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter) throws {
         var summary = FleetSummary()
+        let format = OutputFormat.chosen(self.format)
         let text = TextReporter(color: useColor(color))
         let json = FleetJSONWriter()
         var first = true
@@ -51,10 +56,23 @@ struct Check: ParsableCommand {
         while let snapshot = stream.next() {
             let result = linter.lint(input.request(config: config, runtime: snapshot))
             summary.add(result)
-            let chunk = format == .json ? json.host(result, first: &first) : text.renderHost(result)
+            let chunk: String
+            switch format {
+            case .json: chunk = json.host(result, first: &first)
+            case .text: chunk = text.renderHost(result)
+            case .gcc: chunk = GCCReporter().render(result.findings)
+            case .github: chunk = GitHubReporter().annotations(result.findings)
+            }
             if !chunk.isEmpty { output.write(Data(chunk.utf8)) }
         }
-        output.write(Data((format == .json ? json.end(summary) : text.renderFleetSummary(summary)).utf8))
+        let ending: String
+        switch format {
+        case .json: ending = json.end(summary)
+        case .text: ending = text.renderFleetSummary(summary)
+        case .gcc: ending = ""
+        case .github: ending = GitHubReporter().summary(summary.findings)
+        }
+        output.write(Data(ending.utf8))
         try exit(for: summary.worstSeverity)
     }
 

@@ -5,7 +5,13 @@ import SysctlLint
 let SysctlLintVersion_current = SysctlLintVersion.current
 
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case text, json
+    case text, json, gcc, github
+
+    /// Without --format: annotations inside GitHub Actions, the human report elsewhere.
+    static func chosen(_ explicit: OutputFormat?) -> OutputFormat {
+        if let explicit { return explicit }
+        return ProcessInfo.processInfo.environment["GITHUB_ACTIONS"] == "true" ? .github : .text
+    }
 }
 
 enum FailLevel: String, CaseIterable, ExpressibleByArgument {

@@ -62,6 +62,25 @@ import Testing
         #expect(result.stderr.isEmpty)
     }
 
+    /// The line formats of examples/ match examples/expected/NAME.FORMAT (recorded like the text reports).
+    @Test(arguments: ["close-wait-folklore", "clean", "syntax-problems"], ["gcc", "github"])
+    func lineFormatsMatchGoldenFiles(_ name: String, _ format: String) throws {
+        let result = try Self.run(["--format", format, "examples/\(name).conf"])
+        let golden = Self.packageRoot.appendingPathComponent("examples/expected/\(name).\(format)")
+        if ProcessInfo.processInfo.environment["SYSCTL_LINT_RECORD"] == "1" {
+            try result.stdout.write(to: golden, atomically: true, encoding: .utf8)
+        }
+        #expect(result.stdout == (try String(contentsOf: golden, encoding: .utf8)))
+        #expect(result.status == (name == "clean" ? 0 : 1))
+    }
+
+    @Test func githubFormatIsChosenInsideGitHubActions() throws {
+        let inside = try Self.run(["examples/close-wait-folklore.conf"], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(inside.stdout.hasPrefix("::") && inside.stdout.contains("sysctl-lint: 1 error, 6 warnings, 5 infos"))
+        let explicit = try Self.run(["--format", "text", "examples/close-wait-folklore.conf"], environment: ["GITHUB_ACTIONS": "true"])
+        #expect(!explicit.stdout.contains("::warning"))
+    }
+
     @Test func jsonReportKeepsTheContract() throws {
         let result = try Self.run(["--format", "json", "examples/close-wait-folklore.conf"])
         #expect(result.status == 1)

@@ -1,0 +1,86 @@
+import Foundation
+
+/// `--format gcc`: the bare `file:line:column: severity: message [rule]` lines that compilers print, so that editors
+/// (vim's errorformat, Emacs compilation-mode) and CI log parsers jump to them. `info` is spelt `note`, as gcc does.
+public struct GCCReporter: Sendable {
+    public init() {}
+
+    public func render(_ findings: [Finding]) -> String {
+        findings.map { finding in
+            let place = finding.location.map { "\($0.file):\($0.line):\($0.column)" } ?? "sysctl-lint"
+            let message = finding.message.replacingOccurrences(of: "\n", with: " ")
+            return "\(place): \(Self.severity(finding.severity)): \(message) [\(finding.rule)]\n"
+        }.joined()
+    }
+
+    static func severity(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "note"
+        }
+    }
+}
+
+/// `--format github`: GitHub Actions workflow commands that become annotations on the pull request, with the
+/// toolkit's escaping. GitHub shows only 10 error and 10 warning annotations per step, so a summary line follows
+/// that says how many there are in all and points to SARIF for large result sets.
+public struct GitHubReporter: Sendable {
+    public init() {}
+
+    public func render(_ findings: [Finding]) -> String {
+        var counts: [Severity: Int] = [:]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        return annotations(findings) + summary(counts)
+    }
+
+    /// One workflow command per finding.
+    public func annotations(_ findings: [Finding]) -> String {
+        var out = ""
+        for finding in findings {
+            var properties: [String] = []
+            if let location = finding.location {
+                properties += ["file=\(Self.property(location.file))", "line=\(location.line)", "col=\(location.column)"]
+            }
+            properties.append("title=\(Self.property("sysctl-lint \(finding.rule)"))")
+            var message = finding.message
+            if let host = finding.host { message = "[\(host)] " + message }
+            if let fix = finding.fix { message += "\nfix: \(fix)" }
+            out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
+        }
+        return out
+    }
+
+    /// The closing line: totals, and a pointer to SARIF when GitHub will not show every annotation.
+    public func summary(_ counts: [Severity: Int]) -> String {
+        let parts = Severity.allCases.reversed().map { severity in
+            let count = counts[severity] ?? 0
+            return "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+        }
+        var out = "sysctl-lint: \(parts.joined(separator: ", "))"
+        if (counts[.error] ?? 0) > 10 || (counts[.warning] ?? 0) > 10 {
+            out += " (GitHub shows only the first 10 errors and 10 warnings per step as annotations; upload --format sarif for all)"
+        }
+        return out + "\n"
+    }
+
+    static func command(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "notice"
+        }
+    }
+
+    /// Message data: `%` first, then the line breaks.
+    static func data(_ text: String) -> String {
+        text.replacingOccurrences(of: "%", with: "%25")
+            .replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    /// Property values additionally escape `:` and `,`, which separate properties.
+    static func property(_ text: String) -> String {
+        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}

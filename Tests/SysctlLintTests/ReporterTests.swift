@@ -1,0 +1,28 @@
+import Testing
+@testable import SysctlLint
+
+/// The line formats' escaping and spelling, beyond what the golden files show.
+@Suite struct ReporterTests {
+    static let finding = Finding(
+        rule: "r", severity: .warning, key: "k", value: "v",
+        location: SourceLocation(file: "dir,a:b/100%.conf", line: 3, column: 7),
+        message: "50% of\nthe value, really: yes", fix: "do x")
+
+    @Test func githubEscapesDataAndProperties() {
+        let line = GitHubReporter().annotations([Self.finding])
+        #expect(line == "::warning file=dir%2Ca%3Ab/100%25.conf,line=3,col=7,title=sysctl-lint r::50%25 of%0Athe value, really: yes%0Afix: do x\n")
+    }
+
+    @Test func githubSummaryPointsToSarifBeyondTheAnnotationLimit() {
+        let many = Array(repeating: Self.finding, count: 11)
+        #expect(GitHubReporter().render(many).hasSuffix("sysctl-lint: 0 errors, 11 warnings, 0 infos (GitHub shows only the first 10 errors and 10 warnings per step as annotations; upload --format sarif for all)\n"))
+        #expect(GitHubReporter().render([Self.finding]).hasSuffix("sysctl-lint: 0 errors, 1 warning, 0 infos\n"))
+    }
+
+    @Test(arguments: [(Severity.error, "error"), (.warning, "warning"), (.info, "note")])
+    func gccSpellsSeveritiesAsCompilersDo(severity: Severity, word: String) {
+        var finding = Self.finding
+        finding.severity = severity
+        #expect(GCCReporter().render([finding]) == "dir,a:b/100%.conf:3:7: \(word): 50% of the value, really: yes [r]\n")
+    }
+}
