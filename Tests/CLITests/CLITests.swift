@@ -24,6 +24,7 @@ import Testing
         process.currentDirectoryURL = packageRoot
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "NO_COLOR")
+        env.removeValue(forKey: "GITHUB_ACTIONS")  // tests choose the format; CI may run inside GitHub Actions
         for (key, value) in environment { env[key] = value }
         process.environment = env
         let out = Pipe(), err = Pipe()
