@@ -12,6 +12,15 @@ public enum Severity: String, Sendable, Codable, CaseIterable, Comparable {
     }
 
     public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+
+    /// "1 error, 6 warnings, 5 infos", most severe first; `skippingZero` leaves out the severities with none.
+    public static func phrase(_ counts: [Severity: Int], skippingZero: Bool = false) -> String {
+        allCases.reversed().compactMap { severity -> String? in
+            let count = counts[severity] ?? 0
+            if skippingZero && count == 0 { return nil }
+            return "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
+        }.joined(separator: ", ")
+    }
 }
 
 /// A place in an input file. Lines and columns are 1-based; columns count bytes, as compilers do.

@@ -17,6 +17,13 @@ public struct LintResult: Sendable {
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
+    /// Findings per severity.
+    public var counts: [Severity: Int] {
+        var counts: [Severity: Int] = [:]
+        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        return counts
+    }
+
     /// The most severe finding, if any.
     public var worstSeverity: Severity? { findings.map(\.severity).max() }
 }

@@ -129,9 +129,8 @@ struct RuleKeyIndex: Sendable {
 
     init(_ rules: [Rule]) {
         for (index, rule) in rules.enumerated() where !rule.builtin {
-            for key in rule.keys {
-                let path = SysctlKey(key).path
-                if SysctlKey(key).isGlob { patterns.append((path, index)) } else { exact[path, default: []].append(index) }
+            for key in rule.keys.map(SysctlKey.init) {
+                if key.isGlob { patterns.append((key.path, index)) } else { exact[key.path, default: []].append(index) }
             }
         }
     }

@@ -53,11 +53,7 @@ public struct GitHubReporter: Sendable {
 
     /// The closing line: totals, and a pointer to SARIF when GitHub will not show every annotation.
     public func summary(_ counts: [Severity: Int]) -> String {
-        let parts = Severity.allCases.reversed().map { severity in
-            let count = counts[severity] ?? 0
-            return "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
-        }
-        var out = "sysctl-lint: \(parts.joined(separator: ", "))"
+        var out = "sysctl-lint: \(Severity.phrase(counts))"
         if (counts[.error] ?? 0) > 10 || (counts[.warning] ?? 0) > 10 {
             out += " (GitHub shows only the first 10 errors and 10 warnings per step as annotations; upload --format sarif for all)"
         }

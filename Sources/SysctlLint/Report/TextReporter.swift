@@ -32,11 +32,8 @@ public struct TextReporter: Sendable {
     /// One host of a fleet: a heading, then its findings; figures are left out to keep fleet reports readable.
     public func renderHost(_ result: LintResult) -> String {
         guard !result.findings.isEmpty else { return "" }
-        let counts = Severity.allCases.reversed().compactMap { severity -> String? in
-            let count = result.count(severity)
-            return count == 0 ? nil : "\(count) \(severity.rawValue)\(count == 1 ? "" : "s")"
-        }
-        return paint("== \(result.host ?? "host") (Linux \(result.kernel)): \(counts.joined(separator: ", "))", .bold) + "\n"
+        let counts = Severity.phrase(result.counts, skippingZero: true)
+        return paint("== \(result.host ?? "host") (Linux \(result.kernel)): \(counts)", .bold) + "\n"
             + findingLines(result) + "\n"
     }
 
@@ -48,8 +45,7 @@ public struct TextReporter: Sendable {
             out += "  \(hazard.rule.padding(width))  \(paint(hazard.severity.rawValue.padding(7), hazard.severity.style))  \(hazard.hosts) host\(hazard.hosts == 1 ? "" : "s")\n"
         }
         if summary.hazards.isEmpty { out += "  none\n" }
-        let counts = Severity.allCases.reversed().map { "\(summary.findings[$0] ?? 0) \($0.rawValue)\((summary.findings[$0] ?? 0) == 1 ? "" : "s")" }
-        return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + counts.joined(separator: ", ") + "\n"
+        return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + Severity.phrase(summary.findings) + "\n"
     }
 
     func findingLines(_ result: LintResult) -> String {
@@ -85,9 +81,8 @@ public struct TextReporter: Sendable {
     }
 
     func summary(_ result: LintResult) -> String {
-        let counts = Severity.allCases.reversed().map { "\(result.count($0)) \($0.rawValue)\(result.count($0) == 1 ? "" : "s")" }
         let files = result.files.count == 1 ? "1 file" : "\(result.files.count) files"
-        return "\(files) checked: " + counts.joined(separator: ", ")
+        return "\(files) checked: " + Severity.phrase(result.counts)
     }
 
     enum Style: String {

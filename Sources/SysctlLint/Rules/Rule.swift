@@ -25,9 +25,6 @@ public struct Rule: Sendable {
     public var messageText: String { message.raw }
     public var fixText: String? { fix?.raw }
 
-    func applies(to key: SysctlKey) -> Bool {
-        keys.contains { Glob.matches(SysctlKey($0).path, key.path) }
-    }
 }
 
 /// A config snippet that must (or must not) make its rule fire.
