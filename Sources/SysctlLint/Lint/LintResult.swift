@@ -18,11 +18,7 @@ public struct LintResult: Sendable {
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
     /// Findings per severity.
-    public var counts: [Severity: Int] {
-        var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
-        return counts
-    }
+    public var counts: [Severity: Int] { Dictionary(grouping: findings, by: \.severity).mapValues(\.count) }
 
     /// The most severe finding, if any.
     public var worstSeverity: Severity? { findings.map(\.severity).max() }

@@ -29,9 +29,7 @@ public struct GitHubReporter: Sendable {
     public init() {}
 
     public func render(_ findings: [Finding]) -> String {
-        var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
-        return annotations(findings) + summary(counts)
+        annotations(findings) + summary(Dictionary(grouping: findings, by: \.severity).mapValues(\.count))
     }
 
     /// One workflow command per finding.

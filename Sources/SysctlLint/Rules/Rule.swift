@@ -24,7 +24,6 @@ public struct Rule: Sendable {
 
     public var messageText: String { message.raw }
     public var fixText: String? { fix?.raw }
-
 }
 
 /// A config snippet that must (or must not) make its rule fire.
