@@ -139,6 +139,7 @@ import Testing
         #expect(Self.value("kernel.sysrq", loaded) == "0")
         let unreadable = loaded.result.findings.filter { $0.rule == "tree-unreadable-file" }
         #expect(unreadable.count == 3, "\(unreadable.map(\.message))")
+        #expect(unreadable.allSatisfy { $0.fix != nil }, "tree findings say what to do")
     }
 
     @Test func permissionDeniedIsAFindingWhenNotRoot() throws {

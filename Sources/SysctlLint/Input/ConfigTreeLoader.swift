@@ -145,8 +145,21 @@ public struct ConfigTreeLoader: Sendable {
 
     private func note(_ rule: String, _ severity: Severity, _ inner: String, _ message: String) -> Finding {
         Finding(rule: rule, severity: severity, location: SourceLocation(file: fileSystem.display(inner), line: 1, column: 1),
-                message: message)
+                message: message, fix: Self.fixes[rule])
     }
+
+    /// What to do about each finding of the tree, the same whichever file it names.
+    static let fixes: [String: String] = [
+        "tree-shadowed-file": "nothing, if overriding the lower file is the intent; otherwise give one of the files another name",
+        "tree-masked-file": "nothing, if disabling the file is the intent; remove the link to apply it again",
+        "tree-hidden-file": "rename the file without the leading dot if it should apply, or delete it",
+        "tree-dangling-link": "point the link at a file that exists inside the tree, or remove it",
+        "tree-conf-directory": "rename the directory so that it does not end in .conf",
+        "tree-unreadable-file": "make the file a readable text file (mode 0644), or remove it",
+        "tree-link-leaves-root": "use a link target inside the tree (relative, or absolute from the tree's root)",
+        "sysctl-conf-ignored": "move the settings into /etc/sysctl.d/, or link /etc/sysctl.d/99-sysctl.conf to ../sysctl.conf",
+        "sysctl-conf-applied-twice": "nothing, if sysctl.conf should win; otherwise move its settings into /etc/sysctl.d/",
+    ]
 
     /// strcmp order, as both loaders sort: `10-x` before `9-x`, `Z` before `a`.
     static func byteOrder(_ a: String, _ b: String) -> Bool {
