@@ -34,9 +34,12 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["EmbedData"]
         ),
+        // Development aid: validates reports against a JSON Schema (SARIF) offline, in tests and in .ci/run.
+        .target(name: "SchemaCheck"),
+        .executableTarget(name: "check-json-schema", dependencies: ["SchemaCheck"]),
         .testTarget(
             name: "SysctlLintTests",
-            dependencies: ["SysctlLint"]
+            dependencies: ["SysctlLint", "SchemaCheck"]
         ),
         .testTarget(
             name: "CLITests",

@@ -29,7 +29,8 @@ struct Check: ParsableCommand {
             return try runFleet(runtime, config: config, linter: linter)
         }
         let result = linter.lint(input.request(config: config, runtime: runtime?.next()))
-        switch OutputFormat.chosen(format) {
+        let format = OutputFormat.chosen(self.format)
+        switch format {
         case .text:
             print(TextReporter(color: useColor(color), showSchedules: schedule).render(result), terminator: "")
         case .json:
@@ -38,6 +39,8 @@ struct Check: ParsableCommand {
             print(GCCReporter().render(result.findings), terminator: "")
         case .github:
             print(GitHubReporter().render(result.findings), terminator: "")
+        case .sarif, .gitlab, .junit, .checkstyle:
+            print(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules), terminator: "")
         }
         try exit(for: result.worstSeverity)
     }
@@ -49,6 +52,7 @@ struct Check: ParsableCommand {
         let text = TextReporter(color: useColor(color))
         let json = FleetJSONWriter()
         var first = true
+        var collected: [Finding] = []
         let output = FileHandle.standardOutput
         if format == .json {
             output.write(Data(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]).utf8))
@@ -62,6 +66,9 @@ struct Check: ParsableCommand {
             case .text: chunk = text.renderHost(result)
             case .gcc: chunk = GCCReporter().render(result.findings)
             case .github: chunk = GitHubReporter().annotations(result.findings)
+            case .sarif, .gitlab, .junit, .checkstyle:
+                collected += result.findings  // whole documents: written once every host is read
+                chunk = ""
             }
             if !chunk.isEmpty { output.write(Data(chunk.utf8)) }
         }
@@ -71,9 +78,23 @@ struct Check: ParsableCommand {
         case .text: ending = text.renderFleetSummary(summary)
         case .gcc: ending = ""
         case .github: ending = GitHubReporter().summary(summary.findings)
+        case .sarif, .gitlab, .junit, .checkstyle:
+            ending = document(format, findings: collected, files: config.files.map(\.path) + [input.snapshot ?? ""],
+                              rules: linter.knowledge.rules)
         }
         output.write(Data(ending.utf8))
         try exit(for: summary.worstSeverity)
+    }
+
+    /// The formats that are one document (XML or JSON) for the whole run.
+    private func document(_ format: OutputFormat, findings: [Finding], files: [String], rules: [Rule]) -> String {
+        switch format {
+        case .sarif: SARIFReporter().render(findings, rules: rules, toolVersion: SysctlLintVersion.current)
+        case .gitlab: GitLabReporter().render(findings, fallbackPath: files.first)
+        case .junit: JUnitReporter(failLevel: failLevel.threshold).render(findings, files: files)
+        case .checkstyle: CheckstyleReporter().render(findings, files: files)
+        case .text, .json, .gcc, .github: ""
+        }
     }
 
     private func exit(for worst: Severity?) throws {

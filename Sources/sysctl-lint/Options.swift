@@ -5,7 +5,7 @@ import SysctlLint
 let SysctlLintVersion_current = SysctlLintVersion.current
 
 enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case text, json, gcc, github
+    case text, json, gcc, github, sarif, gitlab, junit, checkstyle
 
     /// Without --format: annotations inside GitHub Actions, the human report elsewhere.
     static func chosen(_ explicit: OutputFormat?) -> OutputFormat {

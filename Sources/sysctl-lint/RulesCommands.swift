@@ -6,10 +6,22 @@ import SysctlLint
 struct RulesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rules", abstract: "List the rules.")
 
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case text, markdown
+    }
+
     @OptionGroup var ruleOptions: RuleOptions
 
+    @Option(help: "text: one line per rule; markdown: the rule reference, as in docs/rules.md.")
+    var format: Format = .text
+
     func run() throws {
-        let rules = try ruleOptions.knowledge().rules.sorted { $0.id < $1.id }
+        let knowledge = try ruleOptions.knowledge()
+        if format == .markdown {
+            print(RuleDocs.markdown(knowledge.rules), terminator: "")
+            return
+        }
+        let rules = knowledge.rules.sorted { $0.id < $1.id }
         let width = rules.map(\.id.count).max() ?? 0
         for rule in rules {
             print("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(rule.title)")

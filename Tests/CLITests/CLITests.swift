@@ -63,8 +63,8 @@ import Testing
         #expect(result.stderr.isEmpty)
     }
 
-    /// The line formats of examples/ match examples/expected/NAME.FORMAT (recorded like the text reports).
-    @Test(arguments: ["close-wait-folklore", "clean", "syntax-problems"], ["gcc", "github"])
+    /// The machine formats of examples/ match examples/expected/NAME.FORMAT (recorded like the text reports).
+    @Test(arguments: ["close-wait-folklore", "clean", "syntax-problems"], ["gcc", "github", "sarif", "gitlab", "junit", "checkstyle"])
     func lineFormatsMatchGoldenFiles(_ name: String, _ format: String) throws {
         let result = try Self.run(["--format", format, "examples/\(name).conf"])
         let golden = Self.packageRoot.appendingPathComponent("examples/expected/\(name).\(format)")
@@ -73,6 +73,26 @@ import Testing
         }
         #expect(result.stdout == (try String(contentsOf: golden, encoding: .utf8)))
         #expect(result.status == (name == "clean" ? 0 : 1))
+    }
+
+    /// Fingerprints name the setting, not its line: adding lines above a finding keeps its GitLab and SARIF identity.
+    @Test func fingerprintsSurviveMovedLines() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fingerprints-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("99-net.conf")
+        func fingerprints(_ text: String) throws -> [String] {
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            let report = try Self.run(["--format", "gitlab", file.path])
+            let issues = try #require(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [[String: Any]])
+            return issues.compactMap { $0["fingerprint"] as? String }
+        }
+        let before = try fingerprints("net.ipv4.tcp_retries2 = 3\nnet.ipv4.tcp_syn_retries = 1\n")
+        let after = try fingerprints("# moved down\nvm.swappiness = 10\n\nnet.ipv4.tcp_retries2 = 3\nnet.ipv4.tcp_syn_retries = 1\n")
+        let changed = try fingerprints("net.ipv4.tcp_retries2 = 4\nnet.ipv4.tcp_syn_retries = 1\n")
+        #expect(before.count == 2 && Set(before).count == 2)
+        #expect(before == after)
+        #expect(changed[0] != before[0] && changed[1] == before[1])
     }
 
     @Test func githubFormatIsChosenInsideGitHubActions() throws {

@@ -21,6 +21,8 @@ public struct Rule: Sendable {
     /// The rule file and line the rule came from.
     public var file: String
     public var line: Int
+    /// True for the rules compiled into the binary, whose documentation is `docs/rules.md`.
+    public var shipped = false
 
     public var messageText: String { message.raw }
     public var fixText: String? { fix?.raw }
@@ -63,7 +65,23 @@ public struct RuleExample: Sendable, Hashable {
             lines.append("running values:")
             lines += runtime.trimmingCharacters(in: .newlines).split(separator: "\n").map { "  " + $0 }
         }
-        return lines
+        return lines.map(Self.visible)
+    }
+
+    /// Control characters as `<NUL>`, `<CR>` or `<U+001B>`, so that a terminal or a Markdown page shows them.
+    static func visible(_ line: String) -> String {
+        guard line.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\n" || $0.value == 0x7F }) else { return line }
+        var out = ""
+        for scalar in line.unicodeScalars {
+            switch scalar.value {
+            case 0: out += "<NUL>"
+            case 0x0D: out += "<CR>"
+            case 0x09, 0x0A: out.unicodeScalars.append(scalar)
+            case 0..<0x20, 0x7F: out += "<U+" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16, uppercase: true) + ">"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     public var text: String {

@@ -24,7 +24,11 @@ public struct Knowledge: Sendable {
             if path.hasPrefix(cataloguePrefix) {
                 parameters += try ParameterCatalogueLoader.load(text: text, file: name)
             } else {
-                rules += try RuleLoader.load(text: text, file: name)
+                rules += try RuleLoader.load(text: text, file: name).map { rule in
+                    var rule = rule
+                    rule.shipped = true
+                    return rule
+                }
             }
         }
         return Knowledge(rules: rules, catalogue: ParameterCatalogue(parameters: parameters))
