@@ -14,18 +14,7 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
     }
 }
 
-enum FailLevel: String, CaseIterable, ExpressibleByArgument {
-    case error, warning, info, none
-
-    var threshold: Severity? {
-        switch self {
-        case .error: .error
-        case .warning: .warning
-        case .info: .info
-        case .none: nil
-        }
-    }
-}
+extension FailLevel: ExpressibleByArgument {}
 
 enum ColorChoice: String, CaseIterable, ExpressibleByArgument {
     case auto, always, never

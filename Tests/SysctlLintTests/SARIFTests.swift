@@ -63,7 +63,7 @@ import Testing
             let uri = try #require(descriptor["helpUri"] as? String)
             #expect(uri.hasPrefix(SysctlLintVersion.homepage + "/blob/main/docs/rules.md#"))
             let anchor = String(uri[uri.index(after: uri.lastIndex(of: "#")!)...])
-            #expect(headings.contains(anchor), "docs/rules.md has no section for \(rule.id)")
+            if !headings.contains(anchor) { Issue.record("docs/rules.md has no section for \(rule.id)") }
         }
     }
 

@@ -14,6 +14,10 @@ public struct LintResult: Sendable {
     public var runtimeSource: String?
     /// True when the target kernel is the snapshot's `kernel.osrelease`.
     public var kernelFromSnapshot = false
+    /// Findings that inline `# sysctl-lint: disable=` directives suppressed (not in `findings`).
+    public var suppressed: [Finding] = []
+    /// Set when findings were compared with a baseline file: how many it hid and how many of its entries are gone.
+    public var baseline: BaselineOutcome?
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 

@@ -4,11 +4,13 @@ public struct Linter: Sendable {
     /// Built once per linter, since fleets lint thousands of hosts with the same rules.
     private let rulesByKey: RuleKeyIndex
     private let rulesByID: [String: Rule]
+    private let knownRules: Set<String>
 
     public init(knowledge: Knowledge) {
         self.knowledge = knowledge
         rulesByKey = RuleKeyIndex(knowledge.rules)
         rulesByID = Dictionary(knowledge.rules.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        knownRules = Set(rulesByID.keys)
     }
 
     /// Lints sources applied in order (later files win).
@@ -40,7 +42,8 @@ public struct Linter: Sendable {
         if let runtime, !request.config.isEmpty {
             findings += DriftCheck(state: evaluated == .config ? state : EffectiveState(files: request.config), runtime: runtime).run()
         }
-        findings = attachReferences(findings)
+        let outcome = Suppressions(files: request.config, knownRules: knownRules).apply(to: findings)
+        findings = attachReferences(outcome.kept)
         if let host = runtime?.host {
             for index in findings.indices { findings[index].host = host }
         }
@@ -58,6 +61,7 @@ public struct Linter: Sendable {
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated
+        result.suppressed = outcome.suppressed
         result.host = runtime?.host
         result.runtimeSource = runtime?.source
         result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil

@@ -32,6 +32,8 @@ public struct JSONReporter: Sendable {
             "summary": ["error": result.count(.error), "warning": result.count(.warning), "info": result.count(.info)],
         ]
         if let host = result.host { report["host"] = host }
+        report["suppressed"] = result.suppressed.count
+        if let baseline = result.baseline { report["baseline"] = ["matched": baseline.matched, "fixed": baseline.fixed] }
         return Self.serialise(report, pretty: true) + "\n"
     }
 

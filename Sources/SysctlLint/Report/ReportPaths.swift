@@ -5,22 +5,35 @@ import Foundation
 public struct ReportPaths: Sendable {
     /// Absolute directory that paths are made relative to.
     public var base: String
+    /// Where relative input paths start (the working directory of the run).
+    public var workingDirectory: String
 
-    public init(base: String = FileManager.default.currentDirectoryPath) {
-        self.base = base.hasSuffix("/") && base.count > 1 ? String(base.dropLast()) : base
+    public init(base: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+        self.workingDirectory = workingDirectory
+        let base = base ?? workingDirectory
+        self.base = base.hasPrefix("/") ? Self.normalise(base) : Self.normalise(workingDirectory + "/" + base)
     }
 
-    /// `base/etc/x.conf` → `etc/x.conf`; `./x.conf` → `x.conf`; paths outside `base` stay as given.
+    /// `base/etc/x.conf` → `etc/x.conf`; `./x.conf` → `x.conf`; paths outside `base` become absolute.
     public func relative(_ path: String) -> String {
-        var path = path
-        while path.hasPrefix("./") { path.removeFirst(2) }
-        if path.hasPrefix("/") {
-            let prefix = base == "/" ? "/" : base + "/"
-            if path.hasPrefix(prefix) { return String(path.dropFirst(prefix.count)) }
-        }
-        return path
+        guard !path.isEmpty else { return path }
+        let absolute = Self.normalise(path.hasPrefix("/") ? path : workingDirectory + "/" + path)
+        if absolute == base { return "." }
+        let prefix = base == "/" ? "/" : base + "/"
+        return absolute.hasPrefix(prefix) ? String(absolute.dropFirst(prefix.count)) : absolute
     }
 
     /// True when `relative(path)` is still absolute (a file outside the repository).
     public func isOutside(_ path: String) -> Bool { relative(path).hasPrefix("/") }
+
+    /// Drops `.` segments and resolves `..` textually, without touching the filesystem (links stay as written).
+    static func normalise(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == ".." { if !parts.isEmpty { parts.removeLast() }; continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
 }

@@ -82,7 +82,13 @@ public struct TextReporter: Sendable {
 
     func summary(_ result: LintResult) -> String {
         let files = result.files.count == 1 ? "1 file" : "\(result.files.count) files"
-        return "\(files) checked: " + Severity.phrase(result.counts)
+        var out = "\(files) checked: " + Severity.phrase(result.counts)
+        if !result.suppressed.isEmpty { out += "; \(result.suppressed.count) suppressed inline" }
+        if let baseline = result.baseline {
+            out += "; \(baseline.matched) in the baseline"
+            if baseline.fixed > 0 { out += ", \(baseline.fixed) baselined finding\(baseline.fixed == 1 ? "" : "s") fixed (rewrite it with --write-baseline)" }
+        }
+        return out
     }
 
     enum Style: String {

@@ -1,0 +1,58 @@
+/// A rule id or a family of ids in the project file or on the command line: `tcp-retries2-low` names one rule,
+/// `tcp-retries` every rule whose id continues with `-` (`tcp-retries2-low` does not: prefixes end at a dash).
+/// `all` names every rule.
+public struct RuleSelector: Sendable, Hashable, CustomStringConvertible {
+    public var text: String
+    /// Where the selector was written, for errors.
+    public var line: Int?
+    public var column: Int?
+
+    public init(_ text: String, line: Int? = nil, column: Int? = nil) {
+        self.text = text
+        self.line = line
+        self.column = column
+    }
+
+    public func matches(_ id: String) -> Bool {
+        text == "all" || id == text || id.hasPrefix(text + "-")
+    }
+
+    public var description: String { text }
+}
+
+/// Shell-style path patterns of `per-path-ignores`: `*` and `?` within one path segment, `**` across segments,
+/// matched against paths relative to the project file's folder.
+public enum PathPattern {
+    public static func matches(_ pattern: String, _ path: String) -> Bool {
+        let pattern = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
+        return match(Array(pattern.split(separator: "/", omittingEmptySubsequences: true)),
+                     Array(path.split(separator: "/", omittingEmptySubsequences: true)))
+    }
+
+    private static func match(_ pattern: [Substring], _ path: [Substring]) -> Bool {
+        guard let first = pattern.first else { return path.isEmpty }
+        if first == "**" {
+            let rest = Array(pattern.dropFirst())
+            return (0...path.count).contains { match(rest, Array(path.dropFirst($0))) }
+        }
+        guard let segment = path.first, segmentMatches(Array(first.utf8), Array(segment.utf8)) else { return false }
+        return match(Array(pattern.dropFirst()), Array(path.dropFirst()))
+    }
+
+    private static func segmentMatches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
+        var p = 0, t = 0, star = -1, mark = 0
+        while t < text.count {
+            if p < pattern.count, pattern[p] == UInt8(ascii: "?") || pattern[p] == text[t] {
+                p += 1; t += 1
+            } else if p < pattern.count, pattern[p] == UInt8(ascii: "*") {
+                star = p; mark = t; p += 1
+            } else if star >= 0 {
+                p = star + 1; mark += 1; t = mark
+            } else {
+                return false
+            }
+        }
+        while p < pattern.count, pattern[p] == UInt8(ascii: "*") { p += 1 }
+        return p == pattern.count
+    }
+}

@@ -1,0 +1,111 @@
+/// Applies the inline directives of parsed files to a run's findings: drops what they suppress, and reports the
+/// directives themselves when they are malformed, give no reason, name an unknown rule or suppress nothing, so a
+/// suppression can never silently outlive the finding it was written for.
+public struct Suppressions: Sendable {
+    /// Findings left, findings suppressed, and findings about the directives.
+    public struct Outcome: Sendable {
+        public var kept: [Finding]
+        public var suppressed: [Finding]
+    }
+
+    private struct Entry {
+        var directive: SuppressionDirective
+        var file: String
+        /// The line a `disable=` directive speaks about; nil for `disable-file=`, or when no setting follows.
+        var target: Int?
+        var used: Set<String> = []
+    }
+
+    private var entries: [Entry] = []
+    private var problems: [Finding] = []
+    /// Ids that findings may carry: the rules in force.
+    private let knownRules: Set<String>
+
+    public init(files: [ParsedFile], knownRules: Set<String>) {
+        self.knownRules = knownRules
+        for file in files where file.origin == .config {
+            collect(file)
+        }
+    }
+
+    private mutating func collect(_ file: ParsedFile) {
+        var commentLines = Set<Int>()
+        var settingLines: [Int] = []
+        var directives: [SuppressionDirective] = []
+        for statement in file.statements {
+            switch statement {
+            case .comment(let comment):
+                commentLines.insert(comment.location.line)
+                switch SuppressionDirective.parse(comment) {
+                case .none: break
+                case .directive(let directive): directives.append(directive)
+                case .malformed(let why):
+                    problems.append(Finding(rule: "suppression-invalid", severity: .warning, location: comment.location,
+                                            message: "this suppression is not understood and suppresses nothing: \(why)",
+                                            fix: "write '# sysctl-lint: disable=RULE[,RULE] -- reason' on the line before the setting"))
+                }
+            case .assignment(let assignment): settingLines.append(assignment.location.line)
+            case .exclusion(let exclusion): settingLines.append(exclusion.location.line)
+            }
+        }
+        // Malformed lines are settings the author meant; the parser reported them, so their lines are known.
+        for finding in file.findings {
+            if let line = finding.location?.line, finding.location?.file == file.path, !commentLines.contains(line) {
+                settingLines.append(line)
+            }
+        }
+        settingLines.sort()
+        for directive in directives {
+            var entry = Entry(directive: directive, file: file.path)
+            if directive.scope == .nextLine {
+                entry.target = settingLines.first { $0 > directive.location.line }
+            }
+            for rule in directive.rules where !knownRules.contains(rule) {
+                let hint = Suggest.closest(to: rule, among: Array(knownRules)).map { " (did you mean '\($0)'?)" } ?? ""
+                problems.append(Finding(rule: "suppression-invalid", severity: .warning, location: directive.location,
+                                        message: "no rule '\(rule)'\(hint), so this suppression cannot match anything",
+                                        fix: "use an id from `sysctl-lint rules`"))
+            }
+            if directive.reason == nil {
+                problems.append(Finding(rule: "suppression-without-reason", severity: .warning, location: directive.location,
+                                        message: "suppression of \(directive.rules.joined(separator: ", ")) gives no reason; reviewers cannot tell a deliberate exception from a silenced hazard",
+                                        fix: "say why after ' -- ', e.g. '# sysctl-lint: \(directive.scope.rawValue)=\(directive.rules.joined(separator: ",")) -- measured, see TICKET-123'"))
+            }
+            entries.append(entry)
+        }
+    }
+
+    /// Splits `findings` into kept and suppressed, and adds the findings about the directives. Findings about
+    /// suppressions cannot themselves be suppressed inline (the project file can ignore them).
+    public func apply(to findings: [Finding]) -> Outcome {
+        var entries = self.entries
+        var kept: [Finding] = []
+        var suppressed: [Finding] = []
+        for finding in findings {
+            guard let location = finding.location, !finding.rule.hasPrefix("suppression-") else {
+                kept.append(finding)
+                continue
+            }
+            var matched = false
+            for index in entries.indices where entries[index].file == location.file
+                && entries[index].directive.rules.contains(finding.rule)
+                && (entries[index].directive.scope == .file || entries[index].target == location.line) {
+                entries[index].used.insert(finding.rule)
+                matched = true
+            }
+            if matched { suppressed.append(finding) } else { kept.append(finding) }
+        }
+        kept += problems
+        for entry in entries {
+            let unused = entry.directive.rules.filter { knownRules.contains($0) && !entry.used.contains($0) }
+            guard !unused.isEmpty else { continue }
+            let scope = entry.directive.scope == .file ? "in this file"
+                : entry.target.map { "on line \($0)" } ?? "(no setting follows it)"
+            kept.append(Finding(
+                rule: "suppression-unused", severity: .info, location: entry.directive.location,
+                message: "\(unused.joined(separator: ", ")) reports nothing \(scope), so this suppression has no effect; it may outlive a fix and hide the hazard if it comes back",
+                fix: "remove \(unused.count == entry.directive.rules.count ? "the directive" : "'\(unused.joined(separator: ","))' from the directive")"))
+        }
+        return Outcome(kept: kept, suppressed: suppressed)
+    }
+}
