@@ -8,12 +8,14 @@ struct Check: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var project: ProjectOptions
+    @OptionGroup var baselines: BaselineOptions
 
     @Option(help: "Output format (default: github inside GitHub Actions, where GITHUB_ACTIONS=true; text elsewhere).")
     var format: OutputFormat?
 
-    @Option(help: "Exit 1 when a finding has this severity or worse.")
-    var failLevel: FailLevel = .warning
+    @Option(help: "Exit 1 when a finding has this severity or worse (default: the project file's fail-level, else warning).")
+    var failLevel: FailLevel?
 
     @Option(help: "Colour in text output: auto (only on a terminal, honouring NO_COLOR), always or never.")
     var color: ColorChoice = .auto
@@ -22,13 +24,18 @@ struct Check: ParsableCommand {
     var schedule = false
 
     func run() throws {
-        let linter = Linter(knowledge: try ruleOptions.knowledge())
-        let config = input.configuration()
+        let projectConfig = project.load(near: input.firstInput)
+        let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
+        let policy = projectConfig.map(FindingPolicy.init) ?? FindingPolicy()
+        let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold
+        let config = input.configuration(project: projectConfig)
         let runtime = input.runtime()
         if let runtime, runtime.isFleet {
-            return try runFleet(runtime, config: config, linter: linter)
+            return try runFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy, threshold: threshold)
         }
-        let result = linter.lint(input.request(config: config, runtime: runtime?.next()))
+        var result = linter.lint(input.request(config: config, runtime: runtime?.next(), project: projectConfig))
+        result.findings = policy.apply(result.findings)
+        baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
         let format = OutputFormat.chosen(self.format)
         switch format {
         case .text:
@@ -40,25 +47,34 @@ struct Check: ParsableCommand {
         case .github:
             print(GitHubReporter().render(result.findings), terminator: "")
         case .sarif, .gitlab, .junit, .checkstyle:
-            print(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules), terminator: "")
+            print(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules, threshold: threshold), terminator: "")
         }
-        try exit(for: result.worstSeverity)
+        try exit(for: result.worstSeverity, threshold: threshold)
     }
 
-    /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept.
-    private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter) throws {
+    /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept
+    /// (whole-document formats and --write-baseline keep the findings until the end).
+    private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter,
+                          project: ProjectConfig?, policy: FindingPolicy, threshold: Severity?) throws {
         var summary = FleetSummary()
         let format = OutputFormat.chosen(self.format)
         let text = TextReporter(color: useColor(color))
         let json = FleetJSONWriter()
         var first = true
         var collected: [Finding] = []
+        let accepted = baselines.read()
         let output = FileHandle.standardOutput
         if format == .json {
             output.write(Data(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]).utf8))
         }
         while let snapshot = stream.next() {
-            let result = linter.lint(input.request(config: config, runtime: snapshot))
+            var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
+            result.findings = policy.apply(result.findings)
+            if baselines.writeBaseline != nil {
+                collected += result.findings
+                continue
+            }
+            baselines.compare(&result, with: accepted)
             summary.add(result)
             let chunk: String
             switch format {
@@ -72,6 +88,10 @@ struct Check: ParsableCommand {
             }
             if !chunk.isEmpty { output.write(Data(chunk.utf8)) }
         }
+        if baselines.writeBaseline != nil {
+            _ = baselines.write(collected)  // every finding is now accepted: nothing new to report
+            return
+        }
         let ending: String
         switch format {
         case .json: ending = json.end(summary)
@@ -80,25 +100,25 @@ struct Check: ParsableCommand {
         case .github: ending = GitHubReporter().summary(summary.findings)
         case .sarif, .gitlab, .junit, .checkstyle:
             ending = document(format, findings: collected, files: config.files.map(\.path) + [input.snapshot ?? ""],
-                              rules: linter.knowledge.rules)
+                              rules: linter.knowledge.rules, threshold: threshold)
         }
         output.write(Data(ending.utf8))
-        try exit(for: summary.worstSeverity)
+        try exit(for: summary.worstSeverity, threshold: threshold)
     }
 
     /// The formats that are one document (XML or JSON) for the whole run.
-    private func document(_ format: OutputFormat, findings: [Finding], files: [String], rules: [Rule]) -> String {
+    private func document(_ format: OutputFormat, findings: [Finding], files: [String], rules: [Rule], threshold: Severity?) -> String {
         switch format {
         case .sarif: SARIFReporter().render(findings, rules: rules, toolVersion: SysctlLintVersion.current)
         case .gitlab: GitLabReporter().render(findings, fallbackPath: files.first)
-        case .junit: JUnitReporter(failLevel: failLevel.threshold).render(findings, files: files)
+        case .junit: JUnitReporter(failLevel: threshold).render(findings, files: files)
         case .checkstyle: CheckstyleReporter().render(findings, files: files)
         case .text, .json, .gcc, .github: ""
         }
     }
 
-    private func exit(for worst: Severity?) throws {
-        if let threshold = failLevel.threshold, let worst, worst >= threshold {
+    private func exit(for worst: Severity?, threshold: Severity?) throws {
+        if let threshold, let worst, worst >= threshold {
             throw ExitCode(1)
         }
     }
@@ -111,10 +131,13 @@ struct Timeouts: ParsableCommand {
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var project: ProjectOptions
 
     func run() throws {
-        let linter = Linter(knowledge: try ruleOptions.knowledge())
-        let result = linter.lint(input.request(config: input.configuration(), runtime: input.runtime()?.next()))
+        let projectConfig = project.load(near: input.firstInput)
+        let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
+        let result = linter.lint(input.request(config: input.configuration(project: projectConfig),
+                                               runtime: input.runtime()?.next(), project: projectConfig))
         let reporter = TextReporter(color: false, showSchedules: true)
         print("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):")
         print(reporter.figureTable(result.figures), terminator: "")

@@ -29,11 +29,12 @@ struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("Extra rule file or directory (repeatable). A rule with the id of a shipped one replaces it.", valueName: "path"))
     var rulePaths: [String] = []
 
-    /// The shipped rules plus the user's; problems go to stderr and end the run with status 2.
-    func knowledge() throws -> Knowledge {
+    /// The shipped rules plus the project's and the user's; problems go to stderr and end the run with status 2.
+    func knowledge(project: ProjectConfig? = nil) throws -> Knowledge {
         do {
             var knowledge = try Knowledge.shipped()
-            for path in rulePaths { try knowledge.addUserRules(at: path) }
+            for path in (project?.rules ?? []) + rulePaths { try knowledge.addUserRules(at: path) }
+            try project?.validateRules(knowledge.rules.map(\.id))
             return knowledge
         } catch {
             fail([error.description])
@@ -60,7 +61,7 @@ struct InputOptions: ParsableArguments {
     var system = false
 
     @Option(help: "Whose rules decide which files of a tree apply: systemd (systemd-sysctl, the default) or procps (sysctl --system).")
-    var loader: LoaderKind = .systemd
+    var loader: LoaderKind?
 
     @Flag(help: "Read this machine's running values from /proc/sys; its kernel.osrelease becomes the target kernel.")
     var live = false
@@ -83,7 +84,7 @@ struct InputOptions: ParsableArguments {
     }
 
     /// The configuration to check: the files given, then the tree (files first, in the order given).
-    func configuration() -> (files: [ParsedFile], findings: [Finding]) {
+    func configuration(project: ProjectConfig? = nil) -> (files: [ParsedFile], findings: [Finding]) {
         let reader = InputReader()
         let parser = ConfigParser()
         var parsed: [ParsedFile] = []
@@ -101,7 +102,7 @@ struct InputOptions: ParsableArguments {
             if !FileManager.default.fileExists(atPath: treeRoot, isDirectory: &isDirectory) || !isDirectory.boolValue {
                 problems.append(InputProblem(path: treeRoot, message: "is not a directory (--root takes a filesystem root)").description)
             } else {
-                let tree = ConfigTreeLoader(root: treeRoot, loader: loader).load()
+                let tree = ConfigTreeLoader(root: treeRoot, loader: loader ?? project?.loader ?? .systemd).load()
                 parsed += tree.sources.map(parser.parse)
                 findings = tree.findings
             }
@@ -122,9 +123,15 @@ struct InputOptions: ParsableArguments {
     }
 
     /// One request per host: the configuration is shared, the running values differ.
-    func request(config: (files: [ParsedFile], findings: [Finding]), runtime: RuntimeSnapshot?) -> LintRequest {
+    func request(config: (files: [ParsedFile], findings: [Finding]), runtime: RuntimeSnapshot?,
+                 project: ProjectConfig? = nil) -> LintRequest {
         LintRequest(config: config.files, findings: config.findings, runtime: runtime,
-                    evaluate: evaluate ?? .config, kernel: kernel)
+                    evaluate: evaluate ?? .config, kernel: kernel ?? project?.kernel)
+    }
+
+    /// Where the project file search starts: the first input named.
+    var firstInput: String? {
+        files.first ?? root ?? (system ? nil : snapshot.flatMap { $0 == "-" ? nil : $0 })
     }
 }
 

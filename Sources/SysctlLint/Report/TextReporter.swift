@@ -86,7 +86,7 @@ public struct TextReporter: Sendable {
         if !result.suppressed.isEmpty { out += "; \(result.suppressed.count) suppressed inline" }
         if let baseline = result.baseline {
             out += "; \(baseline.matched) in the baseline"
-            if baseline.fixed > 0 { out += ", \(baseline.fixed) baselined finding\(baseline.fixed == 1 ? "" : "s") fixed (rewrite it with --write-baseline)" }
+            if baseline.fixed > 0 { out += ", \(baseline.fixed) baselined finding\(baseline.fixed == 1 ? "" : "s") no longer found (update it with --write-baseline)" }
         }
         return out
     }

@@ -1,0 +1,48 @@
+import Testing
+@testable import SysctlLint
+
+/// Project settings: selectors, path patterns, the starter file, and how a policy changes findings.
+@Suite struct PolicyTests {
+    @Test(arguments: [
+        ("tcp-retries", "tcp-retries2-low", false), ("tcp-retries2", "tcp-retries2-low", true),
+        ("tcp", "tcp-tw-recycle", true), ("tcp-tw-recycle", "tcp-tw-recycle", true), ("tc", "tcp-tw-recycle", false),
+        ("all", "invalid-line", true),
+    ])
+    func selectorsMatchIdsAndDashPrefixes(_ selector: String, _ id: String, _ expected: Bool) {
+        #expect(RuleSelector(selector).matches(id) == expected)
+    }
+
+    @Test(arguments: [
+        ("etc/**/99-*.conf", "etc/sysctl.d/99-net.conf", true), ("etc/**/99-*.conf", "etc/99-net.conf", true),
+        ("etc/*.conf", "etc/sysctl.d/x.conf", false), ("**", "a/b/c", true), ("./vendor/*", "vendor/x", true),
+        ("x?.conf", "x1.conf", true), ("x?.conf", "x12.conf", false),
+    ])
+    func pathPatterns(_ pattern: String, _ path: String, _ expected: Bool) {
+        #expect(PathPattern.matches(pattern, path) == expected)
+    }
+
+    /// The starter must load as written (all commented out) and with every example setting switched on.
+    @Test func starterLoadsCommentedAndUncommented() throws {
+        let commented = try ProjectConfig.parse(ProjectConfig.starter, file: "starter.yaml")
+        #expect(commented.failLevel == nil && commented.ignore.isEmpty)
+        // Uncomment the example settings: "# field: …" lines and their indented continuations.
+        let settings = ProjectConfig.starter.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            let isField = ProjectConfig.fields.contains { line.hasPrefix("# \($0):") }
+            return isField || line.hasPrefix("#   ") ? line.dropFirst(2) : line
+        }.joined(separator: "\n")
+        let config = try ProjectConfig.parse(settings, file: "dir/starter.yaml")
+        #expect(config.kernel == KernelVersion("6.8") && config.loader == .systemd && config.failLevel == .warning)
+        #expect(config.ignore.map(\.text) == ["tcp-slow-start-after-idle-off"])
+        #expect(config.perPathIgnores.first?.pattern == "vendor/**/*.conf")
+        #expect(config.severity.first?.severity == .warning)
+        #expect(config.rules == ["dir/sysctl-rules/"])
+        try config.validateRules(Fixtures.knowledge.rules.map(\.id))
+    }
+
+    @Test func laterSeverityEntriesWinSoARuleCanFollowItsFamily() throws {
+        let config = try ProjectConfig.parse("severity:\n  tcp: info\n  tcp-retries2-low: error\n", file: "p.yaml")
+        let findings = FindingPolicy(config).apply(Fixtures.lint("net.ipv4.tcp_retries2 = 3\nnet.ipv4.tcp_syn_retries = 1\n").findings)
+        #expect(findings.first { $0.rule == "tcp-retries2-low" }?.severity == .error)
+        #expect(findings.first { $0.rule == "tcp-syn-retries-low" }?.severity == .info)
+    }
+}
