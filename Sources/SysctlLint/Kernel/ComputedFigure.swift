@@ -56,4 +56,9 @@ public struct ComputedFigure: Sendable, Hashable {
     public var schedule: [Double]?
 
     public var unit: String { name.unit }
+
+    /// "15m 24.6s" for durations, "28232 ports" for counts.
+    public var displayValue: String {
+        unit == "s" ? Format.duration(seconds: value) : "\(Format.number(value)) \(unit)"
+    }
 }

@@ -48,9 +48,11 @@ public struct TextReporter: Sendable {
         return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + Severity.phrase(summary.findings) + "\n"
     }
 
-    func findingLines(_ result: LintResult) -> String {
+    func findingLines(_ result: LintResult) -> String { findingLines(result.findings) }
+
+    func findingLines(_ findings: [Finding]) -> String {
         var out = ""
-        for finding in result.findings {
+        for finding in findings {
             var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
             place = paint(place, .bold)
             let severity = paint(finding.severity.rawValue, finding.severity.style)
@@ -62,7 +64,7 @@ public struct TextReporter: Sendable {
 
     public func figureTable(_ figures: [ComputedFigure]) -> String {
         let rows = figures.map { figure -> (String, String, String, String) in
-            let shown = figure.unit == "s" ? Format.duration(seconds: figure.value) : "\(Format.number(figure.value)) \(figure.unit)"
+            let shown = figure.displayValue
             let set = figure.inputs.filter { $0.source != "default" }.map { "\($0.source)" }
             let origin = set.isEmpty ? "defaults" : "set at " + set.joined(separator: ", ")
             return (figure.name.rawValue, shown, figure.formula, origin)

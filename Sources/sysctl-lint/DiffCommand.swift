@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import SysctlLint
+
+/// `sysctl-lint diff OLD NEW`: what a change does before it ships.
+struct Diff: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Review a change: values and computed figures that change, findings introduced and resolved.",
+        discussion: """
+            OLD and NEW are files, sysctl.d folders, or with --root two filesystem roots. /dev/null stands for \
+            "no configuration", so git difftool works for added and deleted files: \
+            git difftool -x 'sysctl-lint diff' -- '*.conf'. \
+            Exit status: 1 when an introduced finding reaches the fail level (findings the change keeps or \
+            resolves do not count), 2 for usage errors and unreadable input.
+            """)
+
+    enum Format: String, CaseIterable, ExpressibleByArgument {
+        case text, json, markdown
+    }
+
+    @Argument(help: ArgumentHelp("The configuration before the change.", valueName: "old"))
+    var old: String
+
+    @Argument(help: ArgumentHelp("The configuration after the change.", valueName: "new"))
+    var new: String
+
+    @Flag(help: "OLD and NEW are filesystem roots, loaded as the boot-time loader would (as with check --root).")
+    var root = false
+
+    @Option(help: "Whose rules decide which files of a tree apply: systemd (the default) or procps.")
+    var loader: LoaderKind?
+
+    @Option(help: ArgumentHelp("Target kernel version (default: the project file's, else the newest the model knows).", valueName: "version"))
+    var kernel: KernelVersion?
+
+    @Option(help: "Output format: text, json, or markdown (for a pull-request comment).")
+    var format: Format = .text
+
+    @Option(help: "Exit 1 when an introduced finding has this severity or worse (default: the project file's fail-level, else warning).")
+    var failLevel: FailLevel?
+
+    @Option(help: "Colour in text output: auto, always or never.")
+    var color: ColorChoice = .auto
+
+    @OptionGroup var ruleOptions: RuleOptions
+    @OptionGroup var project: ProjectOptions
+
+    func run() throws {
+        let projectConfig = project.load(near: new == "/dev/null" ? old : new)
+        let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
+        let loaderKind = loader ?? projectConfig?.loader ?? .systemd
+        let review = ChangeReview(old: side(old, loader: loaderKind), new: side(new, loader: loaderKind), linter: linter,
+                                  kernel: kernel ?? projectConfig?.kernel,
+                                  policy: projectConfig.map(FindingPolicy.init) ?? FindingPolicy())
+        let reporter = ChangeReviewReporter(color: format == .text && useColor(color))
+        switch format {
+        case .text: print(reporter.text(review, old: old, new: new), terminator: "")
+        case .markdown: print(reporter.markdown(review, old: old, new: new), terminator: "")
+        case .json: print(reporter.json(review, old: old, new: new, toolVersion: SysctlLintVersion.current), terminator: "")
+        }
+        if let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold,
+           let worst = review.worstIntroduced, worst >= threshold {
+            throw ExitCode(1)
+        }
+    }
+
+    /// One side, read as `check` would read it; unreadable input ends the run with status 2.
+    private func side(_ path: String, loader: LoaderKind) -> ChangeReview.Side {
+        if path == "/dev/null" { return ChangeReview.Side(files: [], base: nil, label: path) }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let parser = ConfigParser()
+        if root {
+            guard exists && isDirectory.boolValue else {
+                fail([InputProblem(path: path, message: "is not a directory (--root takes filesystem roots)").description])
+            }
+            let tree = ConfigTreeLoader(root: path, loader: loader).load()
+            return ChangeReview.Side(files: tree.sources.map(parser.parse), findings: tree.findings, base: path, label: path)
+        }
+        do {
+            let files = try InputReader().read(path).map(parser.parse)
+            return ChangeReview.Side(files: files, base: exists && isDirectory.boolValue ? path : nil, label: path)
+        } catch {
+            fail([error.description])
+        }
+    }
+}
