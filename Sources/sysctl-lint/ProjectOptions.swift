@@ -35,7 +35,7 @@ struct ProjectOptions: ParsableArguments {
 
 /// `--baseline`, `--write-baseline`: accept today's findings and fail only on new ones.
 struct BaselineOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Report only findings that are not in this baseline file, and say how many baselined ones are fixed.", valueName: "file"))
+    @Option(help: ArgumentHelp("Report only findings that are not in this baseline file, and say how many baselined ones are no longer found.", valueName: "file"))
     var baseline: String?
 
     @Option(help: ArgumentHelp("Record the current findings in this baseline file (keyed by file, rule, key and value, not by line) and report nothing that it holds.", valueName: "file"))

@@ -193,6 +193,20 @@ import Testing
         #expect(version.status == 0 && !version.stdout.isEmpty)
     }
 
+    /// Completion scripts come from the argument parser and know the subcommands.
+    @Test(arguments: ["bash", "zsh", "fish"])
+    func completionScripts(_ shell: String) throws {
+        let run = try Self.run(["--generate-completion-script", shell])
+        #expect(run.status == 0)
+        #expect(run.stdout.contains("diff") && run.stdout.contains("explain") && run.stdout.contains("write-baseline"))
+    }
+
+    @Test func rulesMarkdownIsTheCommittedReference() throws {
+        let run = try Self.run(["rules", "--format", "markdown"])
+        let committed = try String(contentsOf: Self.packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(run.status == 0 && run.stdout == committed)
+    }
+
     @Test func rulesAndExplain() throws {
         let rules = try Self.run(["rules"])
         #expect(rules.status == 0 && rules.stdout.contains("tcp-tw-recycle"))
