@@ -81,15 +81,24 @@ public struct Suppressions: Sendable {
         var entries = self.entries
         var kept: [Finding] = []
         var suppressed: [Finding] = []
+        // Directives by the place they cover, so large files with many findings stay linear.
+        var byFile: [String: [Int]] = [:]
+        var byLine: [SourceLocation: [Int]] = [:]
+        for (index, entry) in entries.enumerated() {
+            if entry.directive.scope == .file {
+                byFile[entry.file, default: []].append(index)
+            } else if let target = entry.target {
+                byLine[SourceLocation(file: entry.file, line: target, column: 0), default: []].append(index)
+            }
+        }
         for finding in findings {
-            guard let location = finding.location, !finding.rule.hasPrefix("suppression-") else {
+            guard !entries.isEmpty, let location = finding.location, !finding.rule.hasPrefix("suppression-") else {
                 kept.append(finding)
                 continue
             }
+            let candidates = (byFile[location.file] ?? []) + (byLine[SourceLocation(file: location.file, line: location.line, column: 0)] ?? [])
             var matched = false
-            for index in entries.indices where entries[index].file == location.file
-                && entries[index].directive.rules.contains(finding.rule)
-                && (entries[index].directive.scope == .file || entries[index].target == location.line) {
+            for index in candidates where entries[index].directive.rules.contains(finding.rule) {
                 entries[index].used.insert(finding.rule)
                 matched = true
             }
