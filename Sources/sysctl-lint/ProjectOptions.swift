@@ -71,6 +71,6 @@ struct BaselineOptions: ParsableArguments {
 
     /// Paths in a baseline are relative to its folder, so it works from any working directory.
     static func paths(for file: String) -> ReportPaths {
-        ReportPaths(base: (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent)
+        ReportPaths(folderOf: file)
     }
 }

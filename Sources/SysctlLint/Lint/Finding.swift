@@ -62,4 +62,9 @@ public struct Finding: Sendable, Hashable {
         self.fix = fix
         self.references = references
     }
+
+    /// The message with its host in front (`[web-1] …`) for fleet findings, as the one-line formats show it.
+    public var messageWithHost: String {
+        host.map { "[\($0)] " + message } ?? message
+    }
 }

@@ -10,13 +10,20 @@ public struct FindingIdentity: Sendable, Hashable, Codable {
 
     /// Identities for findings in report order; `paths` makes file names independent of the working directory.
     public static func assign(_ findings: [Finding], paths: ReportPaths) -> [FindingIdentity] {
+        assign(findings, file: paths.relative, includeValue: true)
+    }
+
+    /// `file` names a finding's file; without `includeValue` a finding keeps its identity when its key's value
+    /// changes (the change review lists value changes on their own). A finding without a key is told apart by
+    /// its message either way.
+    static func assign(_ findings: [Finding], file: (String) -> String, includeValue: Bool) -> [FindingIdentity] {
         var seen: [FindingIdentity: Int] = [:]
         return findings.map { finding in
             var identity = FindingIdentity(
-                file: finding.location.map { paths.relative($0.file) } ?? "",
+                file: finding.location.map { file($0.file) } ?? "",
                 rule: finding.rule,
                 key: [finding.host, finding.key].compactMap { $0 }.joined(separator: "@"),
-                value: finding.value ?? (finding.key == nil ? finding.message : ""),
+                value: (includeValue ? finding.value : nil) ?? (finding.key == nil ? finding.message : ""),
                 occurrence: 0)
             let count = seen[identity, default: 0]
             seen[identity] = count + 1

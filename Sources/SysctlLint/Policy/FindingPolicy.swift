@@ -18,7 +18,7 @@ public struct FindingPolicy: Sendable {
         ignore = config.ignore
         perPathIgnores = config.perPathIgnores
         severity = config.severity
-        paths = ReportPaths(base: URL(fileURLWithPath: config.directory).standardizedFileURL.path)
+        paths = ReportPaths(folderOf: config.file)
     }
 
     public var isEmpty: Bool { select == nil && ignore.isEmpty && perPathIgnores.isEmpty && severity.isEmpty }

@@ -21,7 +21,7 @@ public struct ProjectConfig: Sendable {
     /// Extra rule files or folders, as absolute or config-relative paths resolved against `directory`.
     public var rules: [String] = []
 
-    public var directory: String { (file as NSString).deletingLastPathComponent.isEmpty ? "." : (file as NSString).deletingLastPathComponent }
+    public var directory: String { ReportPaths.folder(of: file) }
 
     static let fields = ["kernel", "loader", "fail-level", "select", "ignore", "per-path-ignores", "severity", "rules"]
 

@@ -12,9 +12,7 @@ public struct GitLabReporter: Sendable {
         let identities = FindingIdentity.assign(findings, paths: paths)
         let issues: [Any] = zip(findings, identities).map { finding, identity in
             // GitLab does not display check_name, so the rule id leads the description as well.
-            var description = "[\(finding.rule)] "
-            if let host = finding.host { description += "[\(host)] " }
-            description += finding.message
+            var description = "[\(finding.rule)] " + finding.messageWithHost
             if let fix = finding.fix { description += " — fix: \(fix)" }
             let path = finding.location.map { paths.relative($0.file) } ?? fallbackPath.map(paths.relative) ?? ""
             return [

@@ -41,8 +41,7 @@ public struct GitHubReporter: Sendable {
                 properties += ["file=\(Self.property(location.file))", "line=\(location.line)", "col=\(location.column)"]
             }
             properties.append("title=\(Self.property("sysctl-lint \(finding.rule)"))")
-            var message = finding.message
-            if let host = finding.host { message = "[\(host)] " + message }
+            var message = finding.messageWithHost
             if let fix = finding.fix { message += "\nfix: \(fix)" }
             out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
         }

@@ -14,6 +14,17 @@ public struct ReportPaths: Sendable {
         self.base = base.hasPrefix("/") ? Self.normalise(base) : Self.normalise(workingDirectory + "/" + base)
     }
 
+    /// Paths relative to the folder holding `file` (a project file, a baseline), wherever the run starts.
+    public init(folderOf file: String) {
+        self.init(base: Self.folder(of: file))
+    }
+
+    /// The folder of a file path as written: `a/b.yaml` → `a`, `b.yaml` → `.`.
+    public static func folder(of file: String) -> String {
+        let folder = (file as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
     /// `base/etc/x.conf` → `etc/x.conf`; `./x.conf` → `x.conf`; paths outside `base` become absolute.
     public func relative(_ path: String) -> String {
         guard !path.isEmpty else { return path }

@@ -78,8 +78,7 @@ public struct SARIFReporter: Sendable {
     }
 
     private func result(_ finding: Finding, identity: FindingIdentity, ruleIndex: Int?) -> [String: Any] {
-        var text = finding.message
-        if let host = finding.host { text = "[\(host)] " + text }
+        var text = finding.messageWithHost
         if let fix = finding.fix { text += "\n\nFix: \(fix)" }
         var result: [String: Any] = [
             "ruleId": finding.rule,

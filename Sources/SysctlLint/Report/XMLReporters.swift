@@ -11,8 +11,7 @@ public struct CheckstyleReporter: Sendable {
         for (file, group) in XML.grouped(findings, files: files, paths: paths) {
             out += "  <file name=\"\(XML.escape(file))\">\n"
             for finding in group {
-                var message = finding.message
-                if let host = finding.host { message = "[\(host)] " + message }
+                var message = finding.messageWithHost
                 if let fix = finding.fix { message += " — fix: \(fix)" }
                 out += "    <error line=\"\(finding.location?.line ?? 0)\" column=\"\(finding.location?.column ?? 0)\""
                 out += " severity=\"\(finding.severity.rawValue)\" message=\"\(XML.escape(message))\""

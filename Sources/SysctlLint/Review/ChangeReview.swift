@@ -82,16 +82,7 @@ public struct ChangeReview: Sendable {
     /// A finding's identity across the change: file within the side, rule, host and key, but not the value or line,
     /// so a finding that persists while its value changes is not "introduced" (the value change is listed).
     private static func identities(_ findings: [Finding], side: Side) -> [FindingIdentity] {
-        var seen: [FindingIdentity: Int] = [:]
-        return findings.map { finding in
-            var identity = FindingIdentity(
-                file: finding.location.map { side.name(of: $0.file) } ?? "", rule: finding.rule,
-                key: [finding.host, finding.key].compactMap { $0 }.joined(separator: "@"),
-                value: finding.key == nil ? finding.message : "", occurrence: 0)
-            identity.occurrence = seen[identity, default: 0]
-            seen[identity, default: 0] += 1
-            return identity
-        }
+        FindingIdentity.assign(findings, file: side.name, includeValue: false)
     }
 
     private static func valueChanges(old: Side, new: Side, catalogue: ParameterCatalogue, kernel: KernelVersion) -> [ValueChange] {
