@@ -67,19 +67,15 @@ struct Diff: ParsableCommand {
     /// One side, read as `check` would read it; unreadable input ends the run with status 2.
     private func side(_ path: String, loader: LoaderKind) -> ChangeReview.Side {
         if path == "/dev/null" { return ChangeReview.Side(files: [], base: nil, label: path) }
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        let parser = ConfigParser()
-        if root {
-            guard exists && isDirectory.boolValue else {
-                fail([InputProblem(path: path, message: "is not a directory (--root takes filesystem roots)").description])
-            }
-            let tree = ConfigTreeLoader(root: path, loader: loader).load()
-            return ChangeReview.Side(files: tree.sources.map(parser.parse), findings: tree.findings, base: path, label: path)
-        }
         do {
-            let files = try InputReader().read(path).map(parser.parse)
-            return ChangeReview.Side(files: files, base: exists && isDirectory.boolValue ? path : nil, label: path)
+            if root {
+                let tree = try InputOptions.tree(at: path, loader: loader)
+                return ChangeReview.Side(files: tree.files, findings: tree.findings, base: path, label: path)
+            }
+            let files = try InputReader().read(path).map(ConfigParser().parse)
+            var isDirectory: ObjCBool = false
+            let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            return ChangeReview.Side(files: files, base: isFolder ? path : nil, label: path)
         } catch {
             fail([error.description])
         }

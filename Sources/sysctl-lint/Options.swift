@@ -98,17 +98,26 @@ struct InputOptions: ParsableArguments {
         }
         var findings: [Finding] = []
         if let treeRoot = system ? "/" : root {
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: treeRoot, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                problems.append(InputProblem(path: treeRoot, message: "is not a directory (--root takes a filesystem root)").description)
-            } else {
-                let tree = ConfigTreeLoader(root: treeRoot, loader: loader ?? project?.loader ?? .systemd).load()
-                parsed += tree.sources.map(parser.parse)
+            do {
+                let tree = try Self.tree(at: treeRoot, loader: loader ?? project?.loader ?? .systemd)
+                parsed += tree.files
                 findings = tree.findings
+            } catch {
+                problems.append(error.description)
             }
         }
         if !problems.isEmpty { fail(problems) }
         return (parsed, findings)
+    }
+
+    /// A filesystem root read as the boot-time loader reads it: the files it applies, parsed, and what it skips.
+    static func tree(at root: String, loader: LoaderKind) throws(InputProblem) -> (files: [ParsedFile], findings: [Finding]) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw InputProblem(path: root, message: "is not a directory (--root takes a filesystem root)")
+        }
+        let tree = ConfigTreeLoader(root: root, loader: loader).load()
+        return (tree.sources.map(ConfigParser().parse), tree.findings)
     }
 
     /// The running state, if one was asked for.

@@ -14,8 +14,8 @@ public struct FindingIdentity: Sendable, Hashable, Codable {
     }
 
     /// `file` names a finding's file; without `includeValue` a finding keeps its identity when its key's value
-    /// changes (the change review lists value changes on their own). A finding without a key is told apart by
-    /// its message either way.
+    /// changes (the change review lists value changes on their own). A finding without a key or value is told
+    /// apart by its message.
     static func assign(_ findings: [Finding], file: (String) -> String, includeValue: Bool) -> [FindingIdentity] {
         var seen: [FindingIdentity: Int] = [:]
         return findings.map { finding in
