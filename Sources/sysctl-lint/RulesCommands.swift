@@ -51,11 +51,14 @@ struct Explain: ParsableCommand {
         out += "\n\(rule.rationale.trimmingCharacters(in: .whitespacesAndNewlines))\n"
         if let fix = rule.fixText { out += "\nFix: \(fix)\n" }
         out += "\nReferences:\n" + rule.references.map { "  - \($0)\n" }.joined()
+        if rule.shipped { out += "\nDocumentation: \(SysctlLintVersion.documentation(forRule: rule.id))\n" }
         for (title, triggers) in [("Triggers on", true), ("Does not trigger on", false)] {
             out += "\n\(title):\n"
             for example in rule.examples where example.triggers == triggers {
                 let kernel = example.kernel.map { "  (Linux \($0))" } ?? ""
-                out += example.displayLines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n"
+                let lines = example.displayLines
+                // A multi-line example ends with a blank line, so examples read as separate files.
+                out += lines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n" + (lines.count > 1 ? "\n" : "")
             }
         }
         print(out, terminator: "")
