@@ -66,16 +66,16 @@ struct Diff: ParsableCommand {
 
     /// One side, read as `check` would read it; unreadable input ends the run with status 2.
     private func side(_ path: String, loader: LoaderKind) -> ChangeReview.Side {
-        if path == "/dev/null" { return ChangeReview.Side(files: [], base: nil, label: path) }
+        if path == "/dev/null" { return ChangeReview.Side(files: [], base: nil) }
         do {
             if root {
                 let tree = try InputOptions.tree(at: path, loader: loader)
-                return ChangeReview.Side(files: tree.files, findings: tree.findings, base: path, label: path)
+                return ChangeReview.Side(files: tree.files, findings: tree.findings, base: path)
             }
             let files = try InputReader().read(path).map(ConfigParser().parse)
             var isDirectory: ObjCBool = false
             let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
-            return ChangeReview.Side(files: files, base: isFolder ? path : nil, label: path)
+            return ChangeReview.Side(files: files, base: isFolder ? path : nil)
         } catch {
             fail([error.description])
         }

@@ -9,13 +9,11 @@ public struct ChangeReview: Sendable {
         public var findings: [Finding]
         /// A folder or tree root; nil when the side is one file.
         public var base: String?
-        public var label: String
 
-        public init(files: [ParsedFile], findings: [Finding] = [], base: String?, label: String) {
+        public init(files: [ParsedFile], findings: [Finding] = [], base: String?) {
             self.files = files
             self.findings = findings
             self.base = base
-            self.label = label
         }
 
         /// A file's name within the side: relative to the folder, or empty for a one-file side.

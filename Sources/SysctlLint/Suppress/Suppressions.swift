@@ -2,7 +2,7 @@
 /// directives themselves when they are malformed, give no reason, name an unknown rule or suppress nothing, so a
 /// suppression can never silently outlive the finding it was written for.
 public struct Suppressions: Sendable {
-    /// Findings left, findings suppressed, and findings about the directives.
+    /// Findings left (including those about the directives themselves), and findings suppressed.
     public struct Outcome: Sendable {
         public var kept: [Finding]
         public var suppressed: [Finding]
