@@ -5,6 +5,32 @@ public struct ComputedFigure: Sendable, Hashable {
         public var value: String
         /// `default` (the target kernel's), or `file:line` of the assignment that set it.
         public var source: String
+        /// Writes of this key the kernel refuses (`file:line`, value): the figure uses the value it keeps instead.
+        public var rejected: [Rejected] = []
+
+        public struct Rejected: Sendable, Hashable {
+            public var value: String
+            public var source: String
+        }
+    }
+
+    /// What the value is. A budget is what ip-sysctl.rst calls "a lower bound for the effective timeout": the
+    /// kernel checks it only when the retransmission timer fires, so the connection ends later.
+    public enum Kind: String, Sendable {
+        /// The kernel's own arithmetic gives exactly this.
+        case exact
+        /// No sooner than this; `giveUp` says when it really ends for a stated RTO.
+        case lowerBound = "lower_bound"
+        /// Depends on an assumption that the formula states (who closes first, the peer's options).
+        case estimate
+    }
+
+    /// When a budget really ends on the wire, for one RTO.
+    public struct GiveUp: Sendable, Hashable {
+        /// The path's RTO that the timeline assumes (200 ms is the floor a LAN path sits at).
+        public var rtoMs: Int
+        public var seconds: Double
+        public var retransmissions: Int
     }
 
     /// The names are part of the JSON contract.
@@ -52,13 +78,43 @@ public struct ComputedFigure: Sendable, Hashable {
     public var value: Double
     public var formula: String
     public var inputs: [Input]
-    /// Retransmission times in seconds from the first send, for the retry-based figures.
+    /// Retransmission times in seconds from the first send, for the retry-based figures; the give-up point is
+    /// not among them.
     public var schedule: [Double]?
+    public var kind: Kind = .exact
+    /// For budgets: when the kernel gives up on paths with the RTOs listed (the first is the schedule's).
+    public var giveUp: [GiveUp] = []
+    /// What the figure assumes or what changes it, in words, when that is not in the formula.
+    public var note: String?
+
+    public init(name: Name, value: Double, formula: String, inputs: [Input], schedule: [Double]? = nil,
+                kind: Kind = .exact, giveUp: [GiveUp] = [], note: String? = nil) {
+        self.name = name
+        self.value = value
+        self.formula = formula
+        self.inputs = inputs
+        self.schedule = schedule
+        self.kind = kind
+        self.giveUp = giveUp
+        self.note = note
+    }
 
     public var unit: String { name.unit }
 
     /// "15m 24.6s" for durations, "28232 ports" for counts.
     public var displayValue: String {
         unit == "s" ? Format.duration(seconds: value) : "\(Format.number(value)) \(unit)"
+    }
+
+    /// The value as a reader should take it: "≥ 3s" for a lower bound.
+    public var qualifiedValue: String { kind == .lowerBound ? "≥ " + displayValue : displayValue }
+
+    /// "no sooner than 3s; about 6.2s–7s when the RTO is 200 ms–1 s" for budgets; the value otherwise.
+    public var reading: String {
+        guard kind == .lowerBound, let first = giveUp.first, let last = giveUp.last else { return displayValue }
+        let times = first == last ? Format.duration(seconds: first.seconds)
+            : "\(Format.duration(seconds: first.seconds))–\(Format.duration(seconds: last.seconds))"
+        let rtos = first == last ? "\(first.rtoMs) ms" : "\(first.rtoMs) ms–\(Format.number(Double(last.rtoMs) / 1000)) s"
+        return "no sooner than \(displayValue); about \(times) when the path's RTO is \(rtos)"
     }
 }

@@ -32,7 +32,8 @@ public struct Linter: Sendable {
         let runtimeFile = runtime?.parsedFile()
         let evaluatedFiles = evaluated == .runtime ? runtimeFile.map { [$0] } ?? [] : request.config
         let state = EffectiveState(files: evaluatedFiles)
-        let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel)
+        let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel,
+                                          checksWrites: evaluated == .config)
         let figures = calculator.compute()
         var findings = request.config.flatMap(\.findings) + request.findings + (runtime?.notes ?? [])
         let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
@@ -77,24 +78,28 @@ public struct Linter: Sendable {
         guard !active.isEmpty else { return [] }
         let isActive = Set(active)
         let figureValues = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })
+        let giveUps = Dictionary(uniqueKeysWithValues: figures.compactMap { figure in figure.giveUp.first.map { (figure.name, $0.seconds) } })
         let catalogue = knowledge.catalogue
+        // A write the kernel refuses is reported as invalid-value and changes nothing: rules judge what it keeps.
+        let writeCheck = calculator.writeCheck
+        func accepted(_ assignment: Assignment) -> Bool { writeCheck?.rejection(of: assignment) == nil }
         func effective(_ name: String) -> SysctlValue? {
-            if let assignment = state.assignment(for: name) { return SysctlValue(assignment.value) }
+            if let assignment = state.assignment(for: name), accepted(assignment) { return SysctlValue(assignment.value) }
             return catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init)
         }
         var findings: [Finding] = []
         for assignment in state.effectiveAssignments {
             let name = assignment.key.name
             let matching = rulesByKey.rules(for: assignment.key.path).filter(isActive.contains).map { rules[$0] }
-            guard !matching.isEmpty else { continue }
+            guard !matching.isEmpty, accepted(assignment) else { continue }
             let defaultText = catalogue.defaultText(for: name, kernel: kernel)
             if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { continue }
             // One context per assignment: what rules see does not depend on the rule.
             let context = EvaluationContext(
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
                 defaultValue: defaultText.map(SysctlValue.init),
-                lookup: effective, isSet: { state.assignment(for: $0) != nil },
-                figure: { figureValues[$0] })
+                lookup: effective, isSet: { name in state.assignment(for: name).map(accepted) ?? false },
+                figure: { figureValues[$0] }, giveUp: { giveUps[$0] })
             for rule in matching {
                 guard let condition = rule.condition, case .bool(true)? = condition.evaluate(context) else { continue }
                 findings.append(Finding(

@@ -4,6 +4,7 @@ struct StateChecks {
     let state: EffectiveState
     let catalogue: ParameterCatalogue
     let kernel: KernelVersion
+    var writeCheck: WriteCheck { WriteCheck(state: state, catalogue: catalogue, kernel: kernel) }
 
     /// Families whose members depend on interfaces, devices or loaded modules: an absent key there is not a typo.
     static let openFamilies = ["net.ipv4.conf.", "net.ipv6.conf.", "net.ipv4.neigh.", "net.ipv6.neigh.",
@@ -157,73 +158,22 @@ struct StateChecks {
     }
 
     private func valueChecks(_ assignment: Assignment, _ parameter: Parameter) -> [Finding] {
-        guard parameter.kind != .string, !assignment.value.isEmpty, !assignment.value.hasPrefix("=") else { return [] }
-        let value = SysctlValue(assignment.value)
+        guard !assignment.value.isEmpty, !assignment.value.hasPrefix("=") else { return [] }
         let name = assignment.key.name
-        let reject = "the kernel rejects the write with EINVAL: procps sysctl prints 'setting key \"\(name)\": Invalid argument', systemd-sysctl logs \"Couldn't write\", and both exit 1"
-        func finding(_ message: String, _ fix: String?) -> Finding {
-            Finding(rule: "invalid-value", severity: .error, key: name, value: assignment.value,
-                    location: assignment.valueLocation,
-                    message: message, fix: fix)
+        if let rejection = writeCheck.rejection(of: assignment) {
+            return [Finding(rule: "invalid-value", severity: .error, key: name, value: assignment.value,
+                            location: assignment.valueLocation,
+                            message: "\(rejection.reason): \(WriteCheck.loaderBehaviour(name)); the kernel keeps its previous value, which the figures use",
+                            fix: rejection.fix)]
         }
+        let value = SysctlValue(assignment.value)
         let wanted = parameter.kind == .vector ? parameter.fields : 1
-        let readable = Swift.min(wanted, value.fields.count)
-        guard let numbers = value.integers(count: readable) else {
-            return [finding("'\(assignment.value)' is not \(wanted == 1 ? "a number" : "\(wanted) numbers"): \(reject)",
-                            "write \(wanted == 1 ? "an integer" : "\(wanted) integers separated by blanks")")]
-        }
-        var findings: [Finding] = []
-        if let bounds = parameter.bounds(for: kernel) {
-            for number in numbers where (bounds.min.map { number < $0 } ?? false) || (bounds.max.map { number > $0 } ?? false) {
-                let range = "\(bounds.min.map(String.init) ?? "…")..\(bounds.max.map(String.init) ?? "…")"
-                findings.append(finding("\(number) is outside \(range), the range Linux \(kernel) accepts for \(name): \(reject)",
-                                        "use a value in \(range)"))
-                break
-            }
-        }
-        if parameter.kind == .vector && value.fields.count < wanted && findings.isEmpty {
-            findings.append(Finding(
-                rule: "invalid-value", severity: .info, key: name, value: assignment.value,
-                location: assignment.location,
-                message: "\(name) takes \(wanted) numbers; with \(value.fields.count) the kernel changes only the first \(value.fields.count) and keeps the rest",
-                fix: "write all \(wanted) numbers"))
-        }
-        if name == "net.ipv4.ip_local_port_range", numbers.count == 2, findings.isEmpty {
-            findings += portRange(assignment, numbers, reject: reject)
-        }
-        return findings
-    }
-
-    /// `ip_local_port_range` must start at or above `ip_unprivileged_port_start` as it stands when the line is
-    /// applied: a lower start set by a later line comes too late.
-    private func portRange(_ assignment: Assignment, _ numbers: [Int], reject: String) -> [Finding] {
-        let location = assignment.valueLocation
-        if numbers[1] < numbers[0] {
-            return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
-                            location: location, message: "the range ends (\(numbers[1])) before it starts (\(numbers[0])): \(reject)",
-                            fix: "write the lower port first")]
-        }
-        guard kernel >= KernelVersion(4, 11) else { return [] }
-        let unprivileged = state.assignment(for: "net.ipv4.ip_unprivileged_port_start")
-        var floor = 1024
-        var note = "the default ip_unprivileged_port_start"
-        if let unprivileged, let value = SysctlValue(unprivileged.value).firstInteger {
-            let sameFile = unprivileged.location.file == assignment.location.file
-            if sameFile && unprivileged.location.line < assignment.location.line {
-                floor = value
-                note = "ip_unprivileged_port_start (line \(unprivileged.location.line))"
-            } else if numbers[0] < 1024 && numbers[0] >= value {
-                return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
-                                location: location,
-                                message: "start \(numbers[0]) is below 1024, and ip_unprivileged_port_start = \(value) is set only after this line (\(unprivileged.location.file):\(unprivileged.location.line)): when this line is applied, \(reject)",
-                                fix: "move the ip_unprivileged_port_start line above this one")]
-            }
-        }
-        guard numbers[0] < floor else { return [] }
-        return [Finding(rule: "invalid-value", severity: .error, key: assignment.key.name, value: assignment.value,
-                        location: location,
-                        message: "start \(numbers[0]) is below \(note) (\(floor)): \(reject)",
-                        fix: "start the range at \(floor) or above, or lower net.ipv4.ip_unprivileged_port_start on an earlier line")]
+        guard parameter.kind == .vector, value.fields.count < wanted else { return [] }
+        return [Finding(
+            rule: "invalid-value", severity: .info, key: name, value: assignment.value,
+            location: assignment.location,
+            message: "\(name) takes \(wanted) numbers; with \(value.fields.count) the kernel changes only the first \(value.fields.count) and keeps the rest",
+            fix: "write all \(wanted) numbers")]
     }
 
     private func inlineComment(_ assignment: Assignment, parameter: Parameter?) -> [Finding] {

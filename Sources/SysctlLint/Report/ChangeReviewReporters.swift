@@ -14,7 +14,7 @@ public struct ChangeReviewReporter: Sendable {
         return value.isEmpty ? "\"\"" : value
     }
 
-    static func shown(_ figure: ComputedFigure?) -> String { figure?.displayValue ?? "not computed" }
+    static func shown(_ figure: ComputedFigure?) -> String { figure?.qualifiedValue ?? "not computed" }
 
     static func kernelLine(_ review: ChangeReview) -> String {
         "Linux \(review.kernel)" + (review.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)" : "")
@@ -92,7 +92,7 @@ public struct ChangeReviewReporter: Sendable {
             location.map { ["file": $0.file, "line": $0.line, "column": $0.column] as [String: Any] } ?? NSNull()
         }
         func figure(_ figure: ComputedFigure?) -> Any {
-            figure.map { ["value": $0.value, "display": $0.displayValue, "formula": $0.formula] as [String: Any] } ?? NSNull()
+            figure.map { ["value": $0.value, "display": $0.displayValue, "formula": $0.formula, "kind": $0.kind.rawValue] as [String: Any] } ?? NSNull()
         }
         let report: [String: Any] = [
             "schema_version": JSONReporter.schemaVersion,

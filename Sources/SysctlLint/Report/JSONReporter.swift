@@ -11,12 +11,24 @@ public struct JSONReporter: Sendable {
         let findings: [Any] = result.findings.map(Self.object)
         let computed: [Any] = result.figures.map { figure in
             var inputs: [String: Any] = [:]
-            for input in figure.inputs { inputs[input.key] = ["value": input.value, "source": input.source] }
+            for input in figure.inputs {
+                var object: [String: Any] = ["value": input.value, "source": input.source]
+                if !input.rejected.isEmpty {
+                    object["rejected"] = input.rejected.map { ["value": $0.value, "source": $0.source] }
+                }
+                inputs[input.key] = object
+            }
             var entry: [String: Any] = [
                 "name": figure.name.rawValue, "value": figure.value, "unit": figure.unit,
-                "formula": figure.formula, "inputs": inputs,
+                "formula": figure.formula, "inputs": inputs, "kind": figure.kind.rawValue,
             ]
             if let schedule = figure.schedule { entry["schedule"] = schedule }
+            if !figure.giveUp.isEmpty {
+                entry["give_up"] = figure.giveUp.map {
+                    ["rto_ms": $0.rtoMs, "seconds": $0.seconds, "retransmissions": $0.retransmissions] as [String: Any]
+                }
+            }
+            if let note = figure.note { entry["note"] = note }
             return entry
         }
         var report: [String: Any] = [

@@ -64,10 +64,7 @@ public struct TextReporter: Sendable {
 
     public func figureTable(_ figures: [ComputedFigure]) -> String {
         let rows = figures.map { figure -> (String, String, String, String) in
-            let shown = figure.displayValue
-            let set = figure.inputs.filter { $0.source != "default" }.map { "\($0.source)" }
-            let origin = set.isEmpty ? "defaults" : "set at " + set.joined(separator: ", ")
-            return (figure.name.rawValue, shown, figure.formula, origin)
+            (figure.name.rawValue, figure.qualifiedValue, figure.formula + Self.giveUpText(figure), Self.origin(figure.inputs))
         }
         let nameWidth = rows.map(\.0.count).max() ?? 0
         let valueWidth = rows.map(\.1.count).max() ?? 0
@@ -75,11 +72,42 @@ public struct TextReporter: Sendable {
         for (index, row) in rows.enumerated() {
             out += "  \(row.0.padding(nameWidth))  \(row.1.padding(valueWidth))  \(row.2)  (\(row.3))\n"
             if showSchedules, let schedule = figures[index].schedule, !schedule.isEmpty {
-                let times = schedule.map { Format.number($0) }.joined(separator: ", ")
-                out += "  \("".padding(nameWidth))  retransmissions at \(times) s\n"
+                out += "  \("".padding(nameWidth))  \(Self.scheduleText(figures[index], schedule))\n"
             }
         }
         return out
+    }
+
+    /// "; gives up at about 6.2s (RTO 200 ms) or 7s (RTO 1 s)": when a budget really ends.
+    static func giveUpText(_ figure: ComputedFigure) -> String {
+        guard figure.kind == .lowerBound, !figure.giveUp.isEmpty else { return "" }
+        let times = figure.giveUp.map { "\(Format.duration(seconds: $0.seconds)) (RTO \(rto($0.rtoMs)))" }
+        return "; gives up at about " + times.joined(separator: " or ")
+    }
+
+    static func rto(_ milliseconds: Int) -> String {
+        milliseconds < 1000 ? "\(milliseconds) ms" : "\(TimeoutModel.seconds(milliseconds)) s"
+    }
+
+    /// Retransmission times, then the give-up point, which is not a retransmission.
+    static func scheduleText(_ figure: ComputedFigure, _ schedule: [Double]) -> String {
+        var text = "retransmissions at " + schedule.map { Format.number($0) }.joined(separator: ", ") + " s"
+        if let first = figure.giveUp.first {
+            let more = first.retransmissions - schedule.count
+            if more > 0 { text += " and \(more) more" }
+            text += "; gives up at \(Format.number(first.seconds)) s (RTO \(rto(first.rtoMs)))"
+        }
+        return text
+    }
+
+    /// Where the inputs came from: "defaults", or the lines that set them; a refused write says what the kernel kept.
+    static func origin(_ inputs: [ComputedFigure.Input]) -> String {
+        let set = inputs.filter { $0.source != "default" }.map(\.source)
+        let refused = inputs.flatMap { input in
+            input.rejected.map { "\($0.source) rejected, \(input.source == "default" ? "the default \(input.value)" : input.value) kept" }
+        }
+        let parts = (set.isEmpty ? [] : ["set at " + set.joined(separator: ", ")]) + refused
+        return parts.isEmpty ? "defaults" : parts.joined(separator: "; ")
     }
 
     func summary(_ result: LintResult) -> String {

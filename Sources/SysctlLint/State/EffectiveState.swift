@@ -68,6 +68,9 @@ public struct EffectiveState: Sendable {
         }
     }
 
+    /// The position of a file in the order files are applied (unknown files first).
+    func fileIndex(_ file: String) -> Int { fileOrder.firstIndex(of: file) ?? 0 }
+
     private func precedes(_ a: SourceLocation, _ b: SourceLocation, files: [String]) -> Bool {
         if a.file == b.file { return a.line < b.line }
         return (files.firstIndex(of: a.file) ?? 0) < (files.firstIndex(of: b.file) ?? 0)

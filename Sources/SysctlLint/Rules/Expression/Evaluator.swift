@@ -7,6 +7,7 @@ struct EvaluationContext {
     var lookup: (String) -> SysctlValue?
     var isSet: (String) -> Bool
     var figure: (ComputedFigure.Name) -> Double?
+    var giveUp: (ComputedFigure.Name) -> Double? = { _ in nil }
 }
 
 /// A runtime value. Missing data (a value that is not a number, a default that depends on memory) is nil and
@@ -58,6 +59,7 @@ extension Expression {
         case .key(let name): return context.lookup(name).map(Evaluated.sysctl)
         case .isSet(let name): return .bool(context.isSet(name))
         case .figure(let name): return context.figure(name).map(Evaluated.number)
+        case .giveUp(let name): return context.giveUp(name).map(Evaluated.number)
         case .kernel: return .version(context.kernel)
         case .ignoreFailure: return .bool(context.ignoreFailure)
         case .field(let inner, let index):
@@ -152,6 +154,8 @@ public enum Format {
     public static func duration(seconds: Double) -> String {
         guard seconds.isFinite else { return "∞" }
         if seconds < 0 { return "-" + duration(seconds: -seconds) }
+        // Beyond this the tenths no longer fit an Int; nobody needs the days counted exactly.
+        guard seconds < 1e15 else { return "more than 30 million years" }
         let tenths = Int((seconds * 10).rounded())
         var rest = tenths / 10
         let fraction = tenths % 10

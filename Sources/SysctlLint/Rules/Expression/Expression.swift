@@ -13,6 +13,8 @@ indirect enum Expression: Sendable {
     case key(String)
     case isSet(String)
     case figure(ComputedFigure.Name)
+    /// When a budget figure really ends on a path with a 200 ms RTO (`give_up("retries2_giveup")`).
+    case giveUp(ComputedFigure.Name)
     case kernel
     case ignoreFailure
     case field(Expression, Int)

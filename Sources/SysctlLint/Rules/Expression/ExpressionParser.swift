@@ -3,7 +3,7 @@
 ///     or  →  and  →  not  →  comparison (== != < <= > >=, in [..])  →  + -  →  * / %  →  unary -  →  postfix [i]
 ///
 /// Primaries: numbers, strings, `true`/`false`, `value`, `default`, `kernel`, `ignore_failure`, and calls
-/// `key("k")`, `is_set("k")`, `figure("name")`, `fields(x)`, `text(x)`, `min`, `max`, `abs`, `duration`, `bytes`.
+/// `key("k")`, `is_set("k")`, `figure("name")`, `give_up("name")`, `fields(x)`, `text(x)`, `min`, `max`, `abs`, `duration`, `bytes`.
 /// There are no loops, no recursion and no variables, so every expression terminates; nesting is capped.
 struct ExpressionParser {
     static let maxDepth = 64
@@ -280,13 +280,13 @@ struct ExpressionParser {
             return (.key(SysctlKey(key).name), .sysctl)
         case "is_set":
             return (.isSet(SysctlKey(try literal()).name), .bool)
-        case "figure":
+        case "figure", "give_up":
             let figure = try literal()
             guard let known = ComputedFigure.Name(rawValue: figure) else {
                 let hint = Suggest.closest(to: figure, among: ComputedFigure.Name.allCases.map(\.rawValue)).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ExpressionError(offset: arguments[0].2, message: "unknown figure '\(figure)'\(hint)")
             }
-            return (.figure(known), .number)
+            return (name == "figure" ? .figure(known) : .giveUp(known), .number)
         case "fields", "text":
             try arity(1)
             guard arguments[0].1 == .sysctl else {
@@ -295,7 +295,7 @@ struct ExpressionParser {
             return name == "fields" ? (.fieldCount(arguments[0].0), .number) : (.text(arguments[0].0), .string)
         default:
             guard let function = Expression.Function(rawValue: name) else {
-                let known = ["key", "is_set", "figure", "fields", "text"] + Expression.Function.allCases.map(\.rawValue)
+                let known = ["key", "is_set", "figure", "give_up", "fields", "text"] + Expression.Function.allCases.map(\.rawValue)
                 let hint = Suggest.closest(to: name, among: known).map { " (did you mean '\($0)'?)" } ?? ""
                 throw ExpressionError(offset: offset, message: "unknown function '\(name)'\(hint)")
             }
