@@ -84,8 +84,10 @@ import Testing
         #expect(byName[.timeWait]?.value == 60)
         #expect(byName[.timeWaitCloseRate] == nil, "the tw_buckets default depends on memory; no figure is guessed")
         #expect(byName[.keepaliveDeadPeer]?.inputs.allSatisfy { $0.source == "default" } == true)
-        // Before 4.6 the default port range was 32768-61000.
-        #expect(Fixtures.lint("", kernel: "4.4").figures.first { $0.name == .ephemeralPorts }?.value == 28233)
+        // 07f4c90062f8 (4.2) moved the default end from 61000 to 60999: 4.1.3 and 4.2.8 trees.
+        #expect(Fixtures.lint("", kernel: "4.1").figures.first { $0.name == .ephemeralPorts }?.value == 28233)
+        #expect(Fixtures.lint("", kernel: "4.2").figures.first { $0.name == .ephemeralPorts }?.value == 28232)
+        #expect(Fixtures.lint("", kernel: "4.4").figures.first { $0.name == .ephemeralPorts }?.value == 28232)
     }
 
     @Test func inputsNameTheLineThatSetThem() throws {

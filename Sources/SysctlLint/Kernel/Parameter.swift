@@ -46,6 +46,9 @@ public struct Parameter: Sendable {
     public var vendor: String?
     /// Mode 0444 in every kernel: a write fails with a permission error even as root.
     public var readOnly: Bool = false
+    /// The releases (and source) in which the version-dependent facts above were read: every `since`, `removed`,
+    /// bound and per-version default carries one, so that a reader can check it.
+    public var verified: String?
     /// Line in the catalogue, for messages about the catalogue itself.
     public var line: Int
 

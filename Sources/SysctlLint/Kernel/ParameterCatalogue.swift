@@ -38,7 +38,7 @@ public struct ParameterCatalogue: Sendable {
 
 /// Reads the catalogue YAML.
 enum ParameterCatalogueLoader {
-    static let fieldNames = ["key", "type", "fields", "unit", "summary", "since", "removed", "default", "range", "module", "vendor", "readonly"]
+    static let fieldNames = ["key", "type", "fields", "unit", "summary", "since", "removed", "default", "range", "module", "vendor", "readonly", "verified"]
 
     static func load(text: String, file: String) throws(DataFileProblem) -> [Parameter] {
         guard let root = try YAMLTree.parse(text, file: file) else { return [] }
@@ -84,6 +84,7 @@ enum ParameterCatalogueLoader {
             module: try fields["module"]?.string(file, what: "module"),
             vendor: try fields["vendor"]?.string(file, what: "vendor"),
             readOnly: try flag(fields["readonly"], file: file, what: "readonly"),
+            verified: try fields["verified"]?.string(file, what: "verified"),
             line: tree.line
         )
     }
