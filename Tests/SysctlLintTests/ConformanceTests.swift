@@ -5,7 +5,7 @@ import Testing
 /// The parser and the effective-state resolver against what real loaders wrote (../shared/conformance/loaders).
 /// Reference dialects: procps-ng 4.0.2 and systemd 252. Where the two loaders differ on a line, the tool's state
 /// follows one of them and reports the line; those cases are listed with the finding that must explain them.
-@Suite struct ConformanceTests {
+@Suite(.needsSharedCorpus) struct ConformanceTests {
     static let loaders = Fixtures.shared.appendingPathComponent("conformance/loaders")
 
     /// The fixture /proc/sys the cases ran against (README of the corpus).

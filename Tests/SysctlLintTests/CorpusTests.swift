@@ -3,7 +3,7 @@ import Testing
 @testable import SysctlLint
 
 /// Robustness and precision on real-world files (../shared/corpus).
-@Suite struct CorpusTests {
+@Suite(.needsSharedCorpus) struct CorpusTests {
     static let corpus = Fixtures.shared.appendingPathComponent("corpus")
 
     static let kinds: [String: String] = {

@@ -1,7 +1,8 @@
 import Testing
 @testable import SysctlLint
 
-/// The worked examples of ../shared/notes/kernel-facts.md §3, for several kernel eras.
+/// Worked examples of the kernel arithmetic (tcp_model_timeout(), the SYN and SYN-ACK timers, tcp_fin_time()),
+/// checked against ip-sysctl.rst and measurements on 6.18, for several kernel eras.
 @Suite struct FigureTests {
     struct Case: Sendable, CustomTestStringConvertible {
         let name: ComputedFigure.Name

@@ -16,7 +16,7 @@ import Testing
         return ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted().map { directory + "/" + $0 }
     }()
 
-    @Test(arguments: snapshots)
+    @Test(.needsSharedCorpus, arguments: snapshots)
     func corpusSnapshotsParseWithoutSyntaxFindings(path: String) throws {
         let snapshot = try #require(SnapshotStream.open(path, format: .auto).next())
         let syntax = snapshot.notes.filter { $0.message.contains("not a 'key = value' line") }

@@ -5,6 +5,7 @@ import Testing
 
 /// SARIF output conforms to the SARIF 2.1.0 schema, names every rule, and links each rule to its documentation.
 @Suite struct SARIFTests {
+    /// The schema lives in ../shared; the tests that need it are skipped without it.
     static let validator: JSONSchemaValidator = {
         let url = Fixtures.shared.appendingPathComponent("schemas/sarif-schema-2.1.0.json")
         do { return try JSONSchemaValidator(schema: try Data(contentsOf: url)) } catch { fatalError("SARIF schema: \(error)") }
@@ -14,7 +15,7 @@ import Testing
         SARIFReporter(paths: ReportPaths(base: "/work")).render(result.findings, rules: Fixtures.knowledge.rules, toolVersion: "9.9.9")
     }
 
-    @Test(arguments: ["close-wait-folklore", "clean", "syntax-problems"])
+    @Test(.needsSharedCorpus, arguments: ["close-wait-folklore", "clean", "syntax-problems"])
     func examplesConformToTheSchema(_ name: String) throws {
         let path = Fixtures.packageRoot.appendingPathComponent("examples/\(name).conf").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -25,7 +26,7 @@ import Testing
 
     /// Odd paths and host findings: spaces and `#` in file names are percent-encoded; paths outside the repository
     /// become `file:` URIs without a base id.
-    @Test func oddPathsAndHostsConform() throws {
+    @Test(.needsSharedCorpus) func oddPathsAndHostsConform() throws {
         var result = Fixtures.lint("net.ipv4.tcp_retries2 = 3\n", path: "/work/conf dir/#1.conf")
         result.findings += Fixtures.lint("net.ipv4.tcp_syn_retries = 1\n", path: "/elsewhere/x.conf").findings.map {
             var finding = $0
@@ -68,7 +69,7 @@ import Testing
     }
 
     /// The validator is only worth something if it rejects broken documents.
-    @Test(arguments: [
+    @Test(.needsSharedCorpus, arguments: [
         (#"{"version": "2.1.0"}"#, "missing required property 'runs'"),
         (#"{"version": "2.0", "runs": []}"#, "is not one of the allowed values"),
         (#"{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}}, "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}"#, "'fatal'"),

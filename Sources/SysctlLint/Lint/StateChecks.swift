@@ -149,7 +149,7 @@ struct StateChecks {
         let name = assignment.key.name
         let loaders = assignment.ignoreFailure
             ? "procps sysctl reports it and goes on because of the leading '-', systemd-sysctl ignores the permission error"
-            : "procps sysctl prints 'setting key \"\(name)\"' or 'permission denied on key' and exits 1, systemd-sysctl ignores the permission error (it fails only with --strict)"
+            : "procps sysctl prints 'permission denied on key' (and exits 1 from procps-ng 4.0.6; earlier releases exit 0), systemd-sysctl ignores the permission error (it fails only with --strict)"
         return Finding(
             rule: "read-only-key", severity: assignment.ignoreFailure ? .warning : .error, key: name,
             value: assignment.value, location: assignment.location,
