@@ -23,23 +23,32 @@ struct Check: ParsableCommand {
     @Flag(help: "Show the retransmission schedule under the retry-based figures (text format).")
     var schedule = false
 
+    @Flag(help: "List every computed figure, not only those the input changes from the kernel's defaults (text format).")
+    var allFigures = false
+
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
         let policy = projectConfig.map(FindingPolicy.init) ?? FindingPolicy()
         let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold
-        let config = input.configuration(project: projectConfig)
         let runtime = input.runtime()
         if let runtime, runtime.isFleet {
+            let config = input.configuration(project: projectConfig)
             return try runFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy, threshold: threshold)
         }
-        var result = linter.lint(input.request(config: config, runtime: runtime?.next(), project: projectConfig))
+        let running = runtime?.next()
+        let results = input.units(project: projectConfig).map { unit in
+            linter.lint(input.request(config: unit, runtime: running, project: projectConfig))
+        }
+        guard var result = LintResult.combining(results) else {
+            fail(["nothing to check"])
+        }
         result.findings = policy.apply(result.findings)
         baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
         let format = OutputFormat.chosen(self.format)
         switch format {
         case .text:
-            print(TextReporter(color: useColor(color), showSchedules: schedule).render(result), terminator: "")
+            print(TextReporter(color: useColor(color), showSchedules: schedule, showAllFigures: allFigures).render(result), terminator: "")
         case .json:
             print(JSONReporter().render(result, toolVersion: SysctlLintVersion.current), terminator: "")
         case .gcc:

@@ -48,8 +48,11 @@ extension SnapshotFormat: ExpressibleByArgument {}
 
 /// Options shared by the commands that lint files.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("sysctl.conf files, applied in order (later wins); a directory is read as a sysctl.d folder.", valueName: "file"))
+    @Argument(help: ArgumentHelp("sysctl.conf files, each checked on its own (see --stack); a directory is read as one sysctl.d folder.", valueName: "file"))
     var files: [String] = []
+
+    @Flag(help: "Apply the file arguments in order as one configuration (later files win) instead of checking each on its own.")
+    var stack = false
 
     @Option(help: ArgumentHelp("Target kernel version, such as 6.12 or 4.9.0 (default: the snapshot's kernel.osrelease, else the newest the model knows).", valueName: "version"))
     var kernel: KernelVersion?
@@ -83,31 +86,44 @@ struct InputOptions: ParsableArguments {
         if root != nil && system { throw ValidationError("--system is --root /; give one of them") }
     }
 
-    /// The configuration to check: the files given, then the tree (files first, in the order given).
-    func configuration(project: ProjectConfig? = nil) -> (files: [ParsedFile], findings: [Finding]) {
+    typealias Configuration = (files: [ParsedFile], findings: [Finding])
+
+    /// The configuration to check as one: the files given, then the tree (files first, in the order given).
+    func configuration(project: ProjectConfig? = nil) -> Configuration {
+        let units = arguments(project: project)
+        return (units.flatMap(\.files), units.flatMap(\.findings))
+    }
+
+    /// The configurations to check each on its own: every file argument (a directory is one sysctl.d folder) and
+    /// the tree. Unrelated files passed together (by pre-commit, by CI) must not override each other; --stack, or
+    /// running values to compare with, make them one configuration applied in order.
+    func units(project: ProjectConfig? = nil) -> [Configuration] {
+        if stack || live || snapshot != nil { return [configuration(project: project)] }
+        return arguments(project: project)
+    }
+
+    /// Each argument read and parsed, in the order given, then the tree.
+    private func arguments(project: ProjectConfig?) -> [Configuration] {
         let reader = InputReader()
         let parser = ConfigParser()
-        var parsed: [ParsedFile] = []
+        var units: [Configuration] = []
         var problems: [String] = []
         for path in files {
             do {
-                parsed += try reader.read(path).map(parser.parse)
+                units.append((try reader.read(path).map(parser.parse), []))
             } catch {
                 problems.append(error.description)
             }
         }
-        var findings: [Finding] = []
         if let treeRoot = system ? "/" : root {
             do {
-                let tree = try Self.tree(at: treeRoot, loader: loader ?? project?.loader ?? .systemd)
-                parsed += tree.files
-                findings = tree.findings
+                units.append(try Self.tree(at: treeRoot, loader: loader ?? project?.loader ?? .systemd))
             } catch {
                 problems.append(error.description)
             }
         }
         if !problems.isEmpty { fail(problems) }
-        return (parsed, findings)
+        return units
     }
 
     /// A filesystem root read as the boot-time loader reads it: the files it applies, parsed, and what it skips.

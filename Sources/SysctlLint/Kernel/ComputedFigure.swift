@@ -7,6 +7,8 @@ public struct ComputedFigure: Sendable, Hashable {
         public var source: String
         /// Writes of this key the kernel refuses (`file:line`, value): the figure uses the value it keeps instead.
         public var rejected: [Rejected] = []
+        /// Whether the value differs from the target kernel's default (a set value equal to it changes nothing).
+        public var changesDefault = false
 
         public struct Rejected: Sendable, Hashable {
             public var value: String
@@ -105,6 +107,10 @@ public struct ComputedFigure: Sendable, Hashable {
     public var displayValue: String {
         unit == "s" ? Format.duration(seconds: value) : "\(Format.number(value)) \(unit)"
     }
+
+    /// Whether any input differs from the kernel's default, or a refused write stands behind one: the figures a
+    /// configuration changes.
+    public var isChanged: Bool { inputs.contains { $0.changesDefault || !$0.rejected.isEmpty } }
 
     /// The value as a reader should take it: "≥ 3s" for a lower bound.
     public var qualifiedValue: String { kind == .lowerBound ? "≥ " + displayValue : displayValue }

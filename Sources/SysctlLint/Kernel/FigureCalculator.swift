@@ -34,7 +34,10 @@ public struct FigureCalculator: Sendable {
                 rejected.append(.init(value: assignment.value, source: place))
             } else {
                 guard let numbers = SysctlValue(assignment.value).integers(count: fields) else { return nil }
-                return Resolved(numbers: numbers, input: .init(key: key, value: assignment.value, source: place))
+                var input = ComputedFigure.Input(key: key, value: assignment.value, source: place)
+                input.changesDefault = catalogue.defaultText(for: key, kernel: kernel)
+                    .flatMap { SysctlValue($0).integers(count: fields) } != numbers
+                return Resolved(numbers: numbers, input: input)
             }
         }
         guard let parameter = catalogue.parameter(for: key), parameter.exists(in: kernel),

@@ -18,6 +18,28 @@ public struct LintResult: Sendable {
     public var suppressed: [Finding] = []
     /// Set when findings were compared with a baseline file: how many it hid and how many of its entries are gone.
     public var baseline: BaselineOutcome?
+    /// When several configurations were checked each on its own (one per file argument), their figures; `figures`
+    /// is then empty, since no single state exists.
+    public var units: [Unit] = []
+
+    /// One configuration checked on its own: its files and the figures it yields.
+    public struct Unit: Sendable {
+        public var files: [String]
+        public var figures: [ComputedFigure]
+    }
+
+    /// Unrelated configurations checked one by one, reported as one run: findings in argument order, figures per
+    /// configuration. One result stays as it is.
+    public static func combining(_ results: [LintResult]) -> LintResult? {
+        guard var combined = results.first else { return nil }
+        guard results.count > 1 else { return combined }
+        combined.findings = results.flatMap(\.findings)
+        combined.suppressed = results.flatMap(\.suppressed)
+        combined.files = results.flatMap(\.files)
+        combined.figures = []
+        combined.units = results.map { Unit(files: $0.files, figures: $0.figures) }
+        return combined
+    }
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 

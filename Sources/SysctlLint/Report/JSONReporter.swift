@@ -9,7 +9,31 @@ public struct JSONReporter: Sendable {
 
     public func render(_ result: LintResult, toolVersion: String) -> String {
         let findings: [Any] = result.findings.map(Self.object)
-        let computed: [Any] = result.figures.map { figure in
+        let computed = Self.figures(result.figures)
+        var report: [String: Any] = [
+            "schema_version": Self.schemaVersion,
+            "tool": ["name": "sysctl-lint", "version": toolVersion],
+            "kernel": result.kernel.description,
+            "kernel_assumed": result.kernelAssumed,
+            "kernel_source": Self.kernelSource(result),
+            "evaluated_state": result.evaluated.rawValue,
+            "files": result.files,
+            "findings": findings,
+            "computed": computed,
+            "summary": ["error": result.count(.error), "warning": result.count(.warning), "info": result.count(.info)],
+        ]
+        if let host = result.host { report["host"] = host }
+        if !result.units.isEmpty {
+            report["units"] = result.units.map { ["files": $0.files, "computed": Self.figures($0.figures)] as [String: Any] }
+        }
+        report["suppressed"] = result.suppressed.count
+        if let baseline = result.baseline { report["baseline"] = ["matched": baseline.matched, "fixed": baseline.fixed] }
+        return Self.serialise(report, pretty: true) + "\n"
+    }
+
+    /// Figures as the contract describes them.
+    static func figures(_ figures: [ComputedFigure]) -> [Any] {
+        figures.map { figure in
             var inputs: [String: Any] = [:]
             for input in figure.inputs {
                 var object: [String: Any] = ["value": input.value, "source": input.source]
@@ -31,22 +55,6 @@ public struct JSONReporter: Sendable {
             if let note = figure.note { entry["note"] = note }
             return entry
         }
-        var report: [String: Any] = [
-            "schema_version": Self.schemaVersion,
-            "tool": ["name": "sysctl-lint", "version": toolVersion],
-            "kernel": result.kernel.description,
-            "kernel_assumed": result.kernelAssumed,
-            "kernel_source": Self.kernelSource(result),
-            "evaluated_state": result.evaluated.rawValue,
-            "files": result.files,
-            "findings": findings,
-            "computed": computed,
-            "summary": ["error": result.count(.error), "warning": result.count(.warning), "info": result.count(.info)],
-        ]
-        if let host = result.host { report["host"] = host }
-        report["suppressed"] = result.suppressed.count
-        if let baseline = result.baseline { report["baseline"] = ["matched": baseline.matched, "fixed": baseline.fixed] }
-        return Self.serialise(report, pretty: true) + "\n"
     }
 
     static func kernelSource(_ result: LintResult) -> String {

@@ -3,19 +3,42 @@
 public struct TextReporter: Sendable {
     public var color: Bool
     public var showSchedules: Bool
+    /// Every figure, not only those the input changes from the kernel's defaults.
+    public var showAllFigures: Bool
 
-    public init(color: Bool = false, showSchedules: Bool = false) {
+    public init(color: Bool = false, showSchedules: Bool = false, showAllFigures: Bool = false) {
         self.color = color
         self.showSchedules = showSchedules
+        self.showAllFigures = showAllFigures
     }
 
     public func render(_ result: LintResult) -> String {
         var out = findingLines(result)
         if !result.findings.isEmpty { out += "\n" }
-        out += "Computed for Linux \(result.kernel)\(kernelNote(result))\(stateNote(result)):\n"
-        out += figureTable(result.figures)
+        let kernel = "Linux \(result.kernel)\(kernelNote(result))\(stateNote(result))"
+        if result.units.isEmpty {
+            out += figureSection(result.figures, heading: "Computed for \(kernel)", kernel: kernel)
+        } else {
+            var sections = ""
+            for unit in result.units where showAllFigures || unit.figures.contains(where: \.isChanged) {
+                let files = unit.files.count == 1 ? unit.files[0] : unit.files.joined(separator: ", ")
+                sections += figureSection(unit.figures, heading: "Computed for \(files) on \(kernel)", kernel: kernel) + "\n"
+            }
+            out += sections.isEmpty ? noChange(kernel) : String(sections.dropLast())
+        }
         out += "\n" + summary(result) + "\n"
         return out
+    }
+
+    /// The figures a configuration changes (all with showAllFigures), under a heading; one line when none changes.
+    func figureSection(_ figures: [ComputedFigure], heading: String, kernel: String) -> String {
+        let shown = showAllFigures ? figures : figures.filter(\.isChanged)
+        guard !shown.isEmpty else { return noChange(kernel) }
+        return heading + ":\n" + figureTable(shown)
+    }
+
+    func noChange(_ kernel: String) -> String {
+        "No computed figure differs from the defaults of \(kernel); --all-figures lists them.\n"
     }
 
     public func kernelNote(_ result: LintResult) -> String {
