@@ -151,7 +151,17 @@ struct InputOptions: ParsableArguments {
     func request(config: (files: [ParsedFile], findings: [Finding]), runtime: RuntimeSnapshot?,
                  project: ProjectConfig? = nil) -> LintRequest {
         LintRequest(config: config.files, findings: config.findings, runtime: runtime,
-                    evaluate: evaluate ?? .config, kernel: kernel ?? project?.kernel)
+                    evaluate: evaluate ?? .config, kernel: kernel ?? project?.kernel,
+                    hostKernel: readsThisMachine ? Self.runningKernel() : nil)
+    }
+
+    /// Whether the input is this machine's own state: its configuration tree or its /proc/sys.
+    var readsThisMachine: Bool { system || live || root.map { URL(fileURLWithPath: $0).standardizedFileURL.path == "/" } ?? false }
+
+    /// The release this machine runs (`uname -r`), read from /proc/sys/kernel/osrelease.
+    static func runningKernel() -> KernelVersion? {
+        guard let text = try? String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8) else { return nil }
+        return KernelVersion(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
     /// Where the project file search starts: the first input named.

@@ -59,7 +59,7 @@ import Testing
         #expect(snapshot.entries.map(\.key).contains("net.ipv4.conf.eth0/100.rp_filter"))
         #expect(snapshot.entries.first { $0.key == "net.ipv4.tcp_rmem" }?.value == "4096\t131072\t6291456")
         #expect(!snapshot.entries.contains { $0.key == "net.ipv4.route.flush" })
-        #expect(snapshot.notes.contains { $0.key == "net.ipv4.route.flush" })
+        #expect(snapshot.notes.isEmpty, "a write-only trigger is expected on every host; it is skipped silently")
     }
 
     @Test func liveProcSysWhenPresent() throws {

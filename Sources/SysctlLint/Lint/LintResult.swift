@@ -14,6 +14,8 @@ public struct LintResult: Sendable {
     public var runtimeSource: String?
     /// True when the target kernel is the snapshot's `kernel.osrelease`.
     public var kernelFromSnapshot = false
+    /// True when the target kernel is the one this machine runs (`--system`, `--root /`).
+    public var kernelFromHost = false
     /// Findings that inline `# sysctl-lint: disable=` directives suppressed (not in `findings`).
     public var suppressed: [Finding] = []
     /// Set when findings were compared with a baseline file: how many it hid and how many of its entries are gone.
@@ -63,9 +65,13 @@ public struct LintRequest: Sendable {
     public var runtime: RuntimeSnapshot?
     public var evaluate: EvaluatedState
     public var kernel: KernelVersion?
+    /// The kernel this machine runs, the target when neither `kernel` nor a snapshot names one: a check of this
+    /// machine's own configuration is about its own kernel.
+    public var hostKernel: KernelVersion?
 
     public init(config: [ParsedFile] = [], findings: [Finding] = [], runtime: RuntimeSnapshot? = nil,
-                evaluate: EvaluatedState = .config, kernel: KernelVersion? = nil) {
+                evaluate: EvaluatedState = .config, kernel: KernelVersion? = nil, hostKernel: KernelVersion? = nil) {
+        self.hostKernel = hostKernel
         self.config = config
         self.findings = findings
         self.runtime = runtime

@@ -27,7 +27,7 @@ public struct Linter: Sendable {
     /// names; drift compares the two when both are given.
     public func lint(_ request: LintRequest) -> LintResult {
         let runtime = request.runtime
-        let kernel = request.kernel ?? runtime?.kernel ?? ParameterCatalogue.newestKnownKernel
+        let kernel = request.kernel ?? runtime?.kernel ?? request.hostKernel ?? ParameterCatalogue.newestKnownKernel
         let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
         let runtimeFile = runtime?.parsedFile()
         let evaluatedFiles = evaluated == .runtime ? runtimeFile.map { [$0] } ?? [] : request.config
@@ -59,13 +59,14 @@ public struct Linter: Sendable {
             if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
             return a.rule < b.rule
         }
-        var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil,
+        var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated
         result.suppressed = outcome.suppressed
         result.host = runtime?.host
         result.runtimeSource = runtime?.source
         result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil
+        result.kernelFromHost = request.kernel == nil && runtime?.kernel == nil && request.hostKernel != nil
         return result
     }
 

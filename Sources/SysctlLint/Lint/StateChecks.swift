@@ -15,10 +15,38 @@ struct StateChecks {
         findings += overrides()
         findings += globsOverridden()
         findings += laterExclusions()
-        for assignment in state.effectiveAssignments {
+        let foreign = bsdFiles()
+        for assignment in state.effectiveAssignments where !foreign.contains(assignment.location.file) {
             findings += keyChecks(assignment)
         }
-        return findings
+        return findings + foreign.sorted().compactMap(bsdFinding)
+    }
+
+    /// Key prefixes only the BSDs have (FreeBSD, OpenBSD, NetBSD, DragonFly): `kern.ipc.somaxconn`,
+    /// `net.inet.tcp.msl`. Linux has no kern, hw, vfs, machdep or security tree and no net.inet.
+    static let bsdPrefixes = ["kern.", "hw.", "vfs.", "machdep.", "security.", "net.inet.", "net.inet6.", "net.link.", "net.local.", "ddb.", "compat."]
+    /// Prefixes only Linux has: a file with any of these is a Linux file, whatever else it holds.
+    static let linuxPrefixes = ["kernel.", "net.ipv4.", "net.ipv6.", "net.core.", "net.netfilter.", "fs.", "net.bridge.", "net.unix."]
+
+    /// Files whose keys are a BSD sysctl.conf's: judged once as such, not key by key as Linux.
+    private func bsdFiles() -> Set<String> {
+        var bsd: Set<String> = []
+        var linux: Set<String> = []
+        for assignment in state.effectiveAssignments {
+            let name = assignment.key.name
+            if Self.bsdPrefixes.contains(where: name.hasPrefix) { bsd.insert(assignment.location.file) }
+            if Self.linuxPrefixes.contains(where: name.hasPrefix) { linux.insert(assignment.location.file) }
+        }
+        return bsd.subtracting(linux)
+    }
+
+    private func bsdFinding(_ file: String) -> Finding? {
+        let keys = state.effectiveAssignments.filter { $0.location.file == file }
+        guard let first = keys.first(where: { assignment in Self.bsdPrefixes.contains(where: assignment.key.name.hasPrefix) }) else { return nil }
+        return Finding(
+            rule: "bsd-sysctl-file", severity: .info, key: first.key.name, value: first.value, location: first.location,
+            message: "this is a BSD sysctl.conf (\(first.key.name)), not a Linux one: its keys are not judged against the Linux kernel model; on Linux none of them exists, so procps sysctl -p would fail with 'cannot stat' and systemd-sysctl would skip them",
+            fix: "keep the file for BSD hosts only; for Linux, write the Linux keys (for example, kern.ipc.somaxconn is net.core.somaxconn)")
     }
 
     private func overrides() -> [Finding] {

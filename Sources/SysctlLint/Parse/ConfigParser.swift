@@ -68,6 +68,11 @@ private struct Run {
                        fix: "save the file as UTF-8 without a BOM")
                 return  // The loaders fail this line; it sets nothing.
             }
+            // Before a comment or a blank line the BOM hides the comment: no loader strips it, so the line is
+            // neither a comment nor an assignment (systemd-sysctl: "Line is not an assignment", exit 1).
+            report("byte-order-mark", .error, line: number, column: 1,
+                   "the file starts with a UTF-8 byte-order mark; the loaders do not strip it, so this line is not a comment to them but a line without '=': systemd-sysctl logs \"Line is not an assignment\" and exits 1, procps sysctl reports 'invalid syntax'",
+                   fix: "save the file as UTF-8 without a BOM")
             line = rest
         }
         // A NUL ends the line for procps (C string); systemd starts a new line there.

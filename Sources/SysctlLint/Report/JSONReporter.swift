@@ -58,7 +58,7 @@ public struct JSONReporter: Sendable {
     }
 
     static func kernelSource(_ result: LintResult) -> String {
-        result.kernelAssumed ? "assumed" : result.kernelFromSnapshot ? "snapshot" : "option"
+        result.kernelAssumed ? "assumed" : result.kernelFromSnapshot ? "snapshot" : result.kernelFromHost ? "running" : "option"
     }
 
     static func serialise(_ object: Any, pretty: Bool) -> String {

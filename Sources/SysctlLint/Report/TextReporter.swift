@@ -42,8 +42,17 @@ public struct TextReporter: Sendable {
     }
 
     public func kernelNote(_ result: LintResult) -> String {
-        result.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)"
-            : result.kernelFromSnapshot ? " (kernel.osrelease of the running state)" : ""
+        let source = result.kernelAssumed ? " (assumed: the newest the model knows; choose with --kernel)"
+            : result.kernelFromSnapshot ? " (kernel.osrelease of the running state)"
+            : result.kernelFromHost ? " (the kernel this machine runs)" : ""
+        return source + Self.beyondModel(result.kernel)
+    }
+
+    /// A target newer than the model's facts: said, since later releases may have changed what the model knows.
+    public static func beyondModel(_ kernel: KernelVersion) -> String {
+        let newest = ParameterCatalogue.newestKnownKernel
+        guard KernelVersion(kernel.major, kernel.minor) > newest else { return "" }
+        return "; the model's facts stop at Linux \(newest)"
     }
 
     /// Says which state the figures describe, once running values are in play.

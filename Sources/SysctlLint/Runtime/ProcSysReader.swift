@@ -1,7 +1,8 @@
 import Foundation
 
-/// Reads a /proc/sys tree: this machine's (`--live`) or a copy saved as a directory. Every readable file is a key;
-/// write-only keys and files that refuse to be read are noted, not fatal.
+/// Reads a /proc/sys tree: this machine's (`--live`) or a copy saved as a directory. Every readable file is a key.
+/// Keys that are unreadable on every healthy host (write-only triggers such as `vm.drop_caches`, an unset IPv6
+/// `stable_secret`, which answers EIO) are skipped silently; other unreadable keys are summed up in one note.
 public struct ProcSysReader: Sendable {
     /// No sysctl value comes near this; it bounds what one odd file can cost.
     static let valueLimit = 1 << 20
@@ -15,6 +16,7 @@ public struct ProcSysReader: Sendable {
             throw InputProblem(path: directory, message: "no such directory")
         }
         var snapshot = RuntimeSnapshot(source: source ?? directory)
+        var unreadable: [(key: String, reason: String, path: String)] = []
         for relative in walk(directory) {
             let path = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
             let key = RuntimeSnapshot.key(forProcPath: relative)
@@ -22,26 +24,31 @@ public struct ProcSysReader: Sendable {
             let location = SourceLocation(file: path, line: 1, column: 1)
             let attributes = try? fileManager.attributesOfItem(atPath: path)
             if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o444 == 0 {
-                snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, key: key, location: location,
-                                              message: "\(key) is write-only (a trigger such as a cache flush); it has no value to check"))
-                continue
+                continue  // a trigger (route/flush, drop_caches, compact_memory): it has no value
             }
             guard let handle = FileHandle(forReadingAtPath: path) else {
-                snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, key: key, location: location,
-                                              message: "permission denied on \(key); run as root to include it"))
+                unreadable.append((key, "permission denied", path))
                 continue
             }
             let data: Data?
             do { data = try handle.read(upToCount: Self.valueLimit) } catch {
                 try? handle.close()
-                snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, key: key, location: location,
-                                              message: "\(key) could not be read (\(RootedFileSystem.reason(error))); skipped"))
+                if !key.hasSuffix(".stable_secret") { unreadable.append((key, RootedFileSystem.reason(error), path)) }
                 continue
             }
             try? handle.close()
             var value = String(decoding: data ?? Data(), as: UTF8.self)
             if value.hasSuffix("\n") { value.removeLast() }
             snapshot.entries.append(RuntimeSnapshot.Entry(key: key, value: value, line: 1, file: path))
+        }
+        if let first = unreadable.first {
+            let named = unreadable.prefix(3).map { "\($0.key) (\($0.reason))" }.joined(separator: ", ")
+            let more = unreadable.count > 3 ? " and \(unreadable.count - 3) more" : ""
+            let rootHint = unreadable.contains { $0.reason == "permission denied" } ? "; run as root to include them" : ""
+            snapshot.notes.append(Finding(
+                rule: "snapshot-unreadable-key", severity: .info, key: unreadable.count == 1 ? first.key : nil,
+                location: SourceLocation(file: first.path, line: 1, column: 1),
+                message: "\(unreadable.count) key\(unreadable.count == 1 ? "" : "s") could not be read and were skipped: \(named)\(more)\(rootHint)"))
         }
         return snapshot
     }
