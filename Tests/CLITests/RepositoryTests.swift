@@ -54,4 +54,20 @@ import Testing
         #expect(!run.stdout.contains("keepalive_dead_peer"))
         #expect(try CLITests.run(["--all-figures", file.path]).stdout.contains("keepalive_dead_peer"))
     }
+
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/sys/kernel/osrelease")))
+    func thisMachineMeansItsKernel() throws {
+        let release = try String(contentsOfFile: "/proc/sys/kernel/osrelease", encoding: .utf8)
+        let run = try CLITests.run(["--system", "--format", "json", "--fail-level", "none"])
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(report["kernel_source"] as? String == "running")
+        #expect(release.hasPrefix(try #require(report["kernel"] as? String)))
+        let live = try CLITests.run(["--system", "--live", "--fail-level", "none"])
+        #expect(live.stdout.components(separatedBy: "[snapshot-unreadable-key]").count <= 2, "at most one summary, no per-key noise")
+    }
+
+    @Test func targetBeyondTheModelSaysSo() throws {
+        let run = try CLITests.run(["--kernel", "7.2", "--all-figures", "examples/clean.conf"])
+        #expect(run.stdout.contains("Linux 7.2; the model's facts stop at Linux 6.18"))
+    }
 }
