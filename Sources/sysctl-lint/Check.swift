@@ -10,6 +10,7 @@ struct Check: ParsableCommand {
     @OptionGroup var ruleOptions: RuleOptions
     @OptionGroup var project: ProjectOptions
     @OptionGroup var baselines: BaselineOptions
+    @OptionGroup var selection: SelectionOptions
 
     @Option(help: "Output format (default: github inside GitHub Actions, where GITHUB_ACTIONS=true; text elsewhere).")
     var format: OutputFormat?
@@ -26,15 +27,26 @@ struct Check: ParsableCommand {
     @Flag(help: "List every computed figure, not only those the input changes from the kernel's defaults (text format).")
     var allFigures = false
 
+    @Flag(name: .shortAndLong, help: "Print the findings and nothing else: no figures, no summary (text format).")
+    var quiet = false
+
+    @Flag(help: "Print how many findings each rule produced instead of the findings (text format).")
+    var statistics = false
+
+    @Option(help: ArgumentHelp("Write the report to this file (replaced when the run ends) instead of standard output.", valueName: "file"))
+    var outputFile: String?
+
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
-        let policy = projectConfig.map(FindingPolicy.init) ?? FindingPolicy()
+        let policy = selection.policy(projectConfig.map(FindingPolicy.init) ?? FindingPolicy(), rules: linter.knowledge.rules)
+        let output = ReportOutput(path: outputFile, inputs: input.files + [input.snapshot].compactMap { $0 })
         let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold
         let runtime = input.runtime()
         if let runtime, runtime.isFleet {
             let config = input.configuration(project: projectConfig)
-            return try runFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy, threshold: threshold)
+            return try runFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy,
+                                threshold: threshold, output: output)
         }
         let running = runtime?.next()
         let results = input.units(project: projectConfig).map { unit in
@@ -48,23 +60,25 @@ struct Check: ParsableCommand {
         let format = OutputFormat.chosen(self.format)
         switch format {
         case .text:
-            print(TextReporter(color: useColor(color), showSchedules: schedule, showAllFigures: allFigures).render(result), terminator: "")
+            let reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
+            output.write(statistics ? reporter.statistics(result.findings) : quiet ? reporter.findingLines(result.findings) : reporter.render(result))
         case .json:
-            print(JSONReporter().render(result, toolVersion: SysctlLintVersion.current), terminator: "")
+            output.write(JSONReporter().render(result, toolVersion: SysctlLintVersion.current))
         case .gcc:
-            print(GCCReporter().render(result.findings), terminator: "")
+            output.write(GCCReporter().render(result.findings))
         case .github:
-            print(GitHubReporter().render(result.findings), terminator: "")
+            output.write(GitHubReporter().render(result.findings))
         case .sarif, .gitlab, .junit, .checkstyle:
-            print(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules, threshold: threshold), terminator: "")
+            output.write(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules, threshold: threshold))
         }
+        output.finish()
         try exit(for: result.worstSeverity, threshold: threshold)
     }
 
     /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept
     /// (whole-document formats and --write-baseline keep the findings until the end).
     private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter,
-                          project: ProjectConfig?, policy: FindingPolicy, threshold: Severity?) throws {
+                          project: ProjectConfig?, policy: FindingPolicy, threshold: Severity?, output: ReportOutput) throws {
         var summary = FleetSummary()
         let format = OutputFormat.chosen(self.format)
         let text = TextReporter(color: useColor(color))
@@ -72,9 +86,8 @@ struct Check: ParsableCommand {
         var first = true
         var collected: [Finding] = []
         let accepted = baselines.read()
-        let output = FileHandle.standardOutput
         if format == .json {
-            output.write(Data(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]).utf8))
+            output.write(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]))
         }
         while let snapshot = stream.next() {
             var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
@@ -95,10 +108,11 @@ struct Check: ParsableCommand {
                 collected += result.findings  // whole documents: written once every host is read
                 chunk = ""
             }
-            if !chunk.isEmpty { output.write(Data(chunk.utf8)) }
+            output.write(chunk)
         }
         if baselines.writeBaseline != nil {
             _ = baselines.write(collected)  // every finding is now accepted: nothing new to report
+            output.finish()
             return
         }
         let ending: String
@@ -111,7 +125,8 @@ struct Check: ParsableCommand {
             ending = document(format, findings: collected, files: config.files.map(\.path) + [input.snapshot ?? ""],
                               rules: linter.knowledge.rules, threshold: threshold)
         }
-        output.write(Data(ending.utf8))
+        output.write(ending)
+        output.finish()
         try exit(for: summary.worstSeverity, threshold: threshold)
     }
 

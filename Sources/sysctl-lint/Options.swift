@@ -54,6 +54,9 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Apply the file arguments in order as one configuration (later files win) instead of checking each on its own.")
     var stack = false
 
+    @Option(help: ArgumentHelp("The name reports give the configuration read from standard input (-).", valueName: "name"))
+    var stdinFilename: String?
+
     @Option(help: ArgumentHelp("Target kernel version, such as 6.12 or 4.9.0 (default: the snapshot's kernel.osrelease, else the newest the model knows).", valueName: "version"))
     var kernel: KernelVersion?
 
@@ -83,6 +86,8 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("give a sysctl file or folder to check, or one of --root, --system, --live, --snapshot")
         }
         if live && snapshot != nil { throw ValidationError("--live and --snapshot both name the running state; give one") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be read once") }
+        if files.contains("-") && snapshot == "-" { throw ValidationError("- is standard input for one of FILE and --snapshot, not both") }
         if root != nil && system { throw ValidationError("--system is --root /; give one of them") }
     }
 
@@ -110,7 +115,8 @@ struct InputOptions: ParsableArguments {
         var problems: [String] = []
         for path in files {
             do {
-                units.append((try reader.read(path).map(parser.parse), []))
+                let texts = path == "-" ? [try reader.readStandardInput(name: stdinFilename ?? "<stdin>")] : try reader.read(path)
+                units.append((texts.map(parser.parse), []))
             } catch {
                 problems.append(error.description)
             }
@@ -166,7 +172,7 @@ struct InputOptions: ParsableArguments {
 
     /// Where the project file search starts: the first input named.
     var firstInput: String? {
-        files.first ?? root ?? (system ? nil : snapshot.flatMap { $0 == "-" ? nil : $0 })
+        files.first { $0 != "-" } ?? root ?? (system ? nil : snapshot.flatMap { $0 == "-" ? nil : $0 })
     }
 }
 

@@ -74,3 +74,37 @@ struct BaselineOptions: ParsableArguments {
         ReportPaths(folderOf: file)
     }
 }
+
+/// `--select`, `--extend-select`, `--ignore`: rule selection on the command line, in ruff's manner, with the
+/// project file's selector syntax (an id, a family ending at a dash, or `all`).
+struct SelectionOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Report only these rules (comma-separated ids or families; replaces the project file's select).", valueName: "rules"))
+    var select: [String] = []
+
+    @Option(help: ArgumentHelp("Report these rules in addition to the selected ones.", valueName: "rules"))
+    var extendSelect: [String] = []
+
+    @Option(help: ArgumentHelp("Do not report these rules (added to the project file's ignore).", valueName: "rules"))
+    var ignore: [String] = []
+
+    static func selectors(_ values: [String]) -> [RuleSelector] {
+        values.flatMap { $0.split(separator: ",") }.map { RuleSelector(String($0).trimmingCharacters(in: .whitespaces)) }
+            .filter { !$0.text.isEmpty }
+    }
+
+    /// The project's policy with the command line's selection applied; a selector that names no rule ends the
+    /// run with status 2, as in the project file.
+    func policy(_ base: FindingPolicy, rules: [Rule]) -> FindingPolicy {
+        var policy = base
+        let ids = rules.map(\.id)
+        let given = Self.selectors(select) + Self.selectors(extendSelect) + Self.selectors(ignore)
+        for selector in given where !ids.contains(where: selector.matches) {
+            let hint = Suggest.closest(to: selector.text, among: ids).map { " (did you mean '\($0)'?)" } ?? ""
+            fail(["'\(selector.text)' names no rule\(hint); `sysctl-lint rules` lists them"])
+        }
+        if !select.isEmpty { policy.select = Self.selectors(select) }
+        if !extendSelect.isEmpty, let selected = policy.select { policy.select = selected + Self.selectors(extendSelect) }
+        policy.ignore += Self.selectors(ignore)
+        return policy
+    }
+}

@@ -39,6 +39,16 @@ import Testing
         try config.validateRules(Fixtures.knowledge.rules.map(\.id))
     }
 
+    /// The selectors the starter's comments quote behave as the comments say.
+    @Test func starterExamplesSelectWhatTheySay() {
+        let ids = Fixtures.knowledge.rules.map(\.id)
+        let family = RuleSelector("tcp-keepalive")
+        for id in ["tcp-keepalive-time-short", "tcp-keepalive-close-wait"] {
+            #expect(ProjectConfig.starter.contains(id) && family.matches(id))
+        }
+        #expect(!ids.contains(where: RuleSelector("tcp-retries").matches), "the starter says tcp-retries selects nothing")
+    }
+
     @Test func laterSeverityEntriesWinSoARuleCanFollowItsFamily() throws {
         let config = try ProjectConfig.parse("severity:\n  tcp: info\n  tcp-retries2-low: error\n", file: "p.yaml")
         let findings = FindingPolicy(config).apply(Fixtures.lint("net.ipv4.tcp_retries2 = 3\nnet.ipv4.tcp_syn_retries = 1\n").findings)

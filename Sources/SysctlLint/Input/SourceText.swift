@@ -79,10 +79,24 @@ public struct InputReader: Sendable {
                 message: "is \(size) bytes, more than the \(sizeLimit)-byte limit for a sysctl file; check that this is the right file"
             )
         }
+        // A FIFO would block the run forever and a device can be endless: only regular files (links followed).
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw InputProblem(path: path, message: "is not a regular file (a FIFO, socket or device); sysctl-lint reads regular files, and - for standard input")
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputProblem(path: path, message: "cannot open the file for reading (permission denied?)")
         }
         defer { try? handle.close() }
+        return try text(from: handle, path: path)
+    }
+
+    /// Standard input as one file, named `name` in reports; the same limits as a file.
+    public func readStandardInput(name: String) throws(InputProblem) -> SourceText {
+        try text(from: FileHandle.standardInput, path: name)
+    }
+
+    private func text(from handle: FileHandle, path: String) throws(InputProblem) -> SourceText {
         let data: Data
         do {
             // Read one byte past the limit, so that a file that grew (or a device) cannot make us read forever.

@@ -16,7 +16,8 @@ extension ProjectConfig {
         # fail-level: warning
 
         # Report only these rules. An entry is a rule id, or a prefix that ends where a '-' follows
-        # ("tcp-retries" selects tcp-retries2-low and tcp-retries1-above-retries2); "all" is every rule.
+        # ("tcp-keepalive" selects tcp-keepalive-time-short, tcp-keepalive-close-wait and the other
+        # tcp-keepalive-… rules; "tcp-retries" selects nothing, since no id continues "tcp-retries-"); "all" is every rule.
         # select: [all]
 
         # Never report these rules (ids or prefixes, as above).

@@ -82,7 +82,21 @@ public struct TextReporter: Sendable {
 
     func findingLines(_ result: LintResult) -> String { findingLines(result.findings) }
 
-    func findingLines(_ findings: [Finding]) -> String {
+    /// Findings per rule, most frequent first (`--statistics`).
+    public func statistics(_ findings: [Finding]) -> String {
+        let counts = Dictionary(grouping: findings, by: \.rule).map { (rule: $0.key, count: $0.value.count, severity: $0.value[0].severity) }
+            .sorted { ($0.count, $1.rule) > ($1.count, $0.rule) }
+        let width = String(counts.first?.count ?? 0).count
+        var out = ""
+        for entry in counts {
+            let count = String(entry.count)
+            out += String(repeating: " ", count: width - count.count) + count + "  " + entry.rule.padding(counts.map(\.rule.count).max() ?? 0)
+                + "  " + paint(entry.severity.rawValue, entry.severity.style) + "\n"
+        }
+        return out + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
+    }
+
+    public func findingLines(_ findings: [Finding]) -> String {
         var out = ""
         for finding in findings {
             var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""

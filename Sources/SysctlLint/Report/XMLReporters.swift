@@ -49,10 +49,14 @@ public struct JUnitReporter: Sendable {
         for (file, group) in groups where !group.isEmpty {
             let name = XML.escape(file)
             out += "  <testsuite name=\"\(name)\" tests=\"\(group.count)\" failures=\"\(group.filter(isFailure).count)\" errors=\"0\">\n"
+            // Test-case names carry no line numbers, so a test's history survives moved lines; a repeated
+            // rule and key in one file is told apart by its occurrence.
+            var seen: [String: Int] = [:]
             for finding in group {
-                let place = finding.location.map { "line \($0.line), column \($0.column)" } ?? "no position"
                 let subject = [finding.host, finding.key].compactMap { $0 }.joined(separator: " ")
-                let title = "\(finding.rule)\(subject.isEmpty ? "" : " " + subject) (\(place))"
+                var title = "\(finding.rule)\(subject.isEmpty ? "" : " " + subject)"
+                seen[title, default: 0] += 1
+                if let count = seen[title], count > 1 { title += " #\(count)" }
                 var body = finding.message
                 if let fix = finding.fix { body += "\nFix: \(fix)" }
                 out += "    <testcase classname=\"\(name)\" name=\"\(XML.escape(title))\""

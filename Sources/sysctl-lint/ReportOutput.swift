@@ -1,0 +1,45 @@
+import Foundation
+import SysctlLint
+
+/// Where a report goes: standard output, or `--output-file`, which is written beside its final name and renamed
+/// into place when the run ends, so a reader never sees half a report and a failed run leaves the old one.
+final class ReportOutput {
+    private let path: String?
+    private let temporary: String?
+    private let handle: FileHandle
+
+    init(path: String?, inputs: [String]) {
+        self.path = path
+        guard let path else {
+            temporary = nil
+            handle = FileHandle.standardOutput
+            return
+        }
+        let target = URL(fileURLWithPath: path).standardizedFileURL.path
+        if inputs.contains(where: { URL(fileURLWithPath: $0).standardizedFileURL.path == target }) {
+            fail(["\(path): --output-file names an input; sysctl-lint never writes to what it reads"])
+        }
+        let temporary = path + ".sysctl-lint-\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+              let handle = FileHandle(forWritingAtPath: temporary) else {
+            fail(["\(path): cannot write the report here"])
+        }
+        self.temporary = temporary
+        self.handle = handle
+    }
+
+    func write(_ text: String) {
+        guard !text.isEmpty else { return }
+        handle.write(Data(text.utf8))
+    }
+
+    /// Moves the finished report into place.
+    func finish() {
+        guard let path, let temporary else { return }
+        try? handle.close()
+        if rename(temporary, path) != 0 {
+            try? FileManager.default.removeItem(atPath: temporary)
+            fail(["\(path): cannot write the report: \(String(cString: strerror(errno)))"])
+        }
+    }
+}
