@@ -23,6 +23,7 @@ build:
 # The manual plugin builds its own (dynamically linked) copy in .build.
 man:
 	$(SWIFT) package plugin generate-manual --configuration release >/dev/null
+	awk '/^\.Sh "EXIT STATUS"/ { while ((getline line < "docs/man-examples.mdoc") > 0) print line } { print }' $(MAN) > $(MAN).tmp && mv $(MAN).tmp $(MAN)
 
 install: build man
 	install -d $(BINDIR) $(MANDIR) $(BASHDIR) $(ZSHDIR) $(FISHDIR)

@@ -33,7 +33,10 @@ struct RulesCommand: ParsableCommand {
 struct Explain: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Explain one rule: why, what to do, sources, examples.")
 
-    @Argument(help: "The rule id (see `sysctl-lint rules`).")
+    @Argument(help: "The rule id (see `sysctl-lint rules`).",
+              completion: .custom { _, _, prefix in
+                  ((try? Knowledge.shipped())?.rules.map(\.id) ?? []).filter { $0.hasPrefix(prefix) }.sorted()
+              })
     var id: String
 
     @OptionGroup var ruleOptions: RuleOptions

@@ -63,3 +63,47 @@ import Testing
         #expect(run.status == 2 && run.stderr.contains("is not a regular file"))
     }
 }
+
+/// Completions and the review recipe the README gives.
+@Suite struct ShellTests {
+    @Test func explainCompletesRuleIds() throws {
+        let run = try CLITests.run(["---completion", "explain", "--", "positional@0", "1", "6", "explain", "tcp-re"])
+        #expect(run.stdout.split(separator: "\n") == ["tcp-retries1-above-retries2", "tcp-retries2-low"])
+        let bash = try CLITests.run(["--generate-completion-script", "bash"]).stdout
+        for option in ["--select", "--stack", "--stdin-filename", "--output-file", "--all-figures"] {
+            #expect(bash.contains(option), "\(option)")
+        }
+    }
+
+    static func git(_ arguments: [String], in folder: URL) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"] + arguments
+        process.currentDirectoryURL = folder
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// `git difftool --trust-exit-code` keeps the review's exit status, so a job fails on an introduced finding.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/git")))
+    func difftoolRecipeFailsOnIntroducedFindings() throws {
+        let repo = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: repo, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: repo) }
+        let file = repo.appendingPathComponent("60-net.conf")
+        try Data("net.ipv4.tcp_retries2 = 15\n".utf8).write(to: file)
+        #expect(try Self.git(["init", "-q"], in: repo) == 0)
+        #expect(try Self.git(["add", "."], in: repo) == 0)
+        #expect(try Self.git(["commit", "-qm", "base"], in: repo) == 0)
+        let tool = "'\(CLITests.binary.path)' diff"
+        try Data("net.ipv4.tcp_retries2 = 12\n".utf8).write(to: file)
+        #expect(try Self.git(["difftool", "--trust-exit-code", "-y", "-x", tool, "--", "*.conf"], in: repo) == 0)
+        try Data("net.ipv4.tcp_retries2 = 3\n".utf8).write(to: file)
+        // git reports a tool that exits non-zero as "external diff died" and exits 128: the job fails.
+        #expect(try Self.git(["difftool", "--trust-exit-code", "-y", "-x", tool, "--", "*.conf"], in: repo) != 0)
+        #expect(try Self.git(["difftool", "-y", "-x", tool, "--", "*.conf"], in: repo) == 0, "without the flag git drops the status")
+    }
+}
