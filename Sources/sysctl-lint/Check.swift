@@ -36,6 +36,9 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Write the report to this file (replaced when the run ends) instead of standard output.", valueName: "file"))
     var outputFile: String?
 
+    @Flag(help: "Show no progress on standard error during long runs (fleets); progress is shown only on a terminal.")
+    var noProgress = false
+
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
@@ -60,7 +63,8 @@ struct Check: ParsableCommand {
         let format = OutputFormat.chosen(self.format)
         switch format {
         case .text:
-            let reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
+            var reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
+            if outputFile == nil { reporter.width = terminalWidth() }
             output.write(statistics ? reporter.statistics(result.findings) : quiet ? reporter.findingLines(result.findings) : reporter.render(result))
         case .json:
             output.write(JSONReporter().render(result, toolVersion: SysctlLintVersion.current))
@@ -89,7 +93,10 @@ struct Check: ParsableCommand {
         if format == .json {
             output.write(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]))
         }
+        let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
+        defer { progress.finish() }
         while let snapshot = stream.next() {
+            progress.tick()
             var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
             result.findings = policy.apply(result.findings)
             if baselines.writeBaseline != nil {
@@ -165,5 +172,27 @@ struct Timeouts: ParsableCommand {
         let reporter = TextReporter(color: false, showSchedules: true)
         print("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):")
         print(reporter.figureTable(result.figures), terminator: "")
+    }
+}
+
+/// "1200 hosts read" on standard error, rewritten in place at most ten times a second, only on a terminal: a pipe
+/// or a CI log never sees it.
+final class Progress {
+    private let enabled: Bool
+    private var count = 0
+    private var shown = Date.distantPast
+
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func tick() {
+        count += 1
+        guard enabled, Date().timeIntervalSince(shown) >= 0.1 else { return }
+        shown = Date()
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(count) host\(count == 1 ? "" : "s") read".utf8))
+    }
+
+    func finish() {
+        guard enabled, shown != .distantPast else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 }

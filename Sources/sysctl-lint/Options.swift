@@ -195,3 +195,11 @@ func useColor(_ choice: ColorChoice) -> Bool {
         return isatty(STDOUT_FILENO) != 0
     }
 }
+
+/// Columns of the terminal on standard output, or nil for a pipe or file (reports there are never wrapped).
+func terminalWidth() -> Int? {
+    guard isatty(STDOUT_FILENO) != 0 else { return nil }
+    var size = winsize()
+    if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+    return ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init)
+}

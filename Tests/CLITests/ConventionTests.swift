@@ -55,6 +55,12 @@ import Testing
         #expect(!run.stdout.contains("name=\"tcp-retries2-low net.ipv4.tcp_retries2 (line"))
     }
 
+    @Test func noProgressOnAPipe() throws {
+        let run = try CLITests.run(["--format", "json", "--snapshot", "examples/fleet-osquery.log"])
+        #expect(run.stderr.isEmpty, "progress is for terminals only")
+        #expect(run.status == 1)
+    }
+
     @Test func fifoIsRefused() throws {
         let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("fifo-\(UUID().uuidString)").path
         #expect(mkfifo(fifo, 0o600) == 0)

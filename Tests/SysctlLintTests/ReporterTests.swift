@@ -26,3 +26,14 @@ import Testing
         #expect(GCCReporter().render([finding]) == "dir,a:b/100%.conf:3:7: \(word): 50% of the value, really: yes [r]\n")
     }
 }
+
+@Suite struct TerminalWidthTests {
+    @Test func figureRowsWrapToTheTerminal() {
+        var reporter = TextReporter()
+        reporter.width = 70
+        let table = reporter.figureTable(Fixtures.lint("net.ipv4.tcp_tw_reuse = 1\nnet.ipv4.ip_local_port_range = 1024 65000").figures)
+        for line in table.split(separator: "\n") { #expect(line.count <= 70, "\(line)") }
+        #expect(TextReporter().figureTable(Fixtures.lint("net.ipv4.tcp_tw_reuse = 1").figures).split(separator: "\n").contains { $0.count > 70 },
+                "no width (a pipe): rows stay whole")
+    }
+}

@@ -5,6 +5,8 @@ public struct TextReporter: Sendable {
     public var showSchedules: Bool
     /// Every figure, not only those the input changes from the kernel's defaults.
     public var showAllFigures: Bool
+    /// The terminal's width: figure rows wrap to it. Finding lines never wrap (editors and grep read them whole).
+    public var width: Int?
 
     public init(color: Bool = false, showSchedules: Bool = false, showAllFigures: Bool = false) {
         self.color = color
@@ -116,12 +118,30 @@ public struct TextReporter: Sendable {
         let valueWidth = rows.map(\.1.count).max() ?? 0
         var out = ""
         for (index, row) in rows.enumerated() {
-            out += "  \(row.0.padding(nameWidth))  \(row.1.padding(valueWidth))  \(row.2)  (\(row.3))\n"
+            let lead = "  \(row.0.padding(nameWidth))  \(row.1.padding(valueWidth))  "
+            out += lead + Self.wrap("\(row.2)  (\(row.3))", indent: lead.count, width: width) + "\n"
             if showSchedules, let schedule = figures[index].schedule, !schedule.isEmpty {
                 out += "  \("".padding(nameWidth))  \(Self.scheduleText(figures[index], schedule))\n"
             }
         }
         return out
+    }
+
+    /// Words of `text` on lines of at most `width` characters, later lines indented to `indent`.
+    static func wrap(_ text: String, indent: Int, width: Int?) -> String {
+        guard let width, width - indent >= 20, text.count + indent > width else { return text }
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width - indent {
+                lines.append(line)
+                line = String(word)
+            } else {
+                line += line.isEmpty ? String(word) : " " + word
+            }
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n" + String(repeating: " ", count: indent))
     }
 
     /// "; gives up at about 6.2s (RTO 200 ms) or 7s (RTO 1 s)": when a budget really ends.
