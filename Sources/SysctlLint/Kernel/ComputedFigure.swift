@@ -89,18 +89,6 @@ public struct ComputedFigure: Sendable, Hashable {
     /// What the figure assumes or what changes it, in words, when that is not in the formula.
     public var note: String?
 
-    public init(name: Name, value: Double, formula: String, inputs: [Input], schedule: [Double]? = nil,
-                kind: Kind = .exact, giveUp: [GiveUp] = [], note: String? = nil) {
-        self.name = name
-        self.value = value
-        self.formula = formula
-        self.inputs = inputs
-        self.schedule = schedule
-        self.kind = kind
-        self.giveUp = giveUp
-        self.note = note
-    }
-
     public var unit: String { name.unit }
 
     /// "15m 24.6s" for durations, "28232 ports" for counts.
