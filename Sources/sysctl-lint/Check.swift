@@ -12,10 +12,10 @@ struct Check: ParsableCommand {
     @OptionGroup var baselines: BaselineOptions
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "Output format (default: github inside GitHub Actions, where GITHUB_ACTIONS=true; text elsewhere).")
+    @Option(help: "Output format: text, json, gcc, github, sarif, gitlab, junit or checkstyle (default: github inside GitHub Actions, where GITHUB_ACTIONS=true; text elsewhere).")
     var format: OutputFormat?
 
-    @Option(help: "Exit 1 when a finding has this severity or worse (default: the project file's fail-level, else warning).")
+    @Option(help: "Exit 1 when a finding has this severity or worse: error, warning, info or none (default: the project file's fail-level, else warning).")
     var failLevel: FailLevel?
 
     @Option(help: "Colour in text output: auto (only on a terminal, honouring NO_COLOR), always or never.")

@@ -36,7 +36,7 @@ struct Diff: ParsableCommand {
     @Option(help: "Output format: text, json, or markdown (for a pull-request comment).")
     var format: Format = .text
 
-    @Option(help: "Exit 1 when an introduced finding has this severity or worse (default: the project file's fail-level, else warning).")
+    @Option(help: "Exit 1 when an introduced finding has this severity or worse: error, warning, info or none (default: the project file's fail-level, else warning).")
     var failLevel: FailLevel?
 
     @Option(help: "Colour in text output: auto, always or never.")

@@ -75,7 +75,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Running values saved elsewhere: sysctl -a output, a copied /proc/sys directory, an osquery system_controls export or node_exporter sysctl metrics; - reads standard input.", valueName: "file"))
     var snapshot: String?
 
-    @Option(help: "Format of --snapshot (auto decides from the content).")
+    @Option(help: "Format of --snapshot: auto (decided from the content), sysctl, proc, osquery or node-exporter.")
     var snapshotFormat: SnapshotFormat = .auto
 
     @Option(help: "Which state rules and figures describe when both configuration and running values are given: config (default) or runtime. Drift is reported either way.")
