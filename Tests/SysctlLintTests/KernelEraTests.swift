@@ -108,6 +108,9 @@ import Testing
         #expect(figure.value >= 1e8, "beyond three years the model stops counting steps")
         #expect((figure.schedule?.count ?? 0) <= TimeoutModel.listedRetransmissions)
         #expect(try #require(Fixtures.figure(.synGiveUp, "net.ipv4.tcp_syn_retries = 2147483647", kernel: "2.6.32")).value > 0)
+        // proc_dointvec before 5.13 takes any int for tcp_synack_retries: the schedule is listed up to its limit.
+        let synack = try #require(Fixtures.figure(.synackGiveUp, "net.ipv4.tcp_synack_retries = 1000000000", kernel: "4.19"))
+        #expect(synack.value > 1e9 && (synack.schedule?.count ?? 0) == TimeoutModel.listedRetransmissions)
     }
 
     // MARK: Interactions inside one configuration

@@ -83,7 +83,7 @@ public enum TimeoutModel {
                 let remaining = budget.saturatingAdd(-(now - origin))
                 var more = remaining <= 0 ? 1 : max(1, remaining / rto + (remaining % rto == 0 ? 0 : 1))  // firings until the budget
                 if let countLimit { more = min(more, max(1, countLimit - count)) }
-                for step in 0..<more where listed.count < listedRetransmissions {
+                for step in 0..<min(more, max(0, listedRetransmissions - listed.count)) {
                     listed.append(now.saturatingAdd(step.saturatingMultiply(rto)))
                 }
                 return Timeline(retransmissionsMs: listed, retransmissionCount: count.saturatingAdd(more),
