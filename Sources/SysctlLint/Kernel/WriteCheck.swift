@@ -62,12 +62,6 @@ struct WriteCheck: Sendable {
         "the kernel rejects the write with EINVAL: procps sysctl prints 'setting key \"\(name)\": Invalid argument', systemd-sysctl logs \"Couldn't write\", and both exit 1"
     }
 
-    /// Whether `a` is applied before `b`: files in order, lines in order within a file.
-    private func appliedBefore(_ a: Assignment, _ b: Assignment) -> Bool {
-        if a.location.file == b.location.file { return a.location.line < b.location.line }
-        return state.fileIndex(a.location.file) < state.fileIndex(b.location.file)
-    }
-
     private func portRange(_ assignment: Assignment, _ numbers: [Int]) -> Rejection? {
         if numbers[1] < numbers[0] {
             return Rejection(reason: "the range ends (\(numbers[1])) before it starts (\(numbers[0]))", fix: "write the lower port first")
@@ -77,9 +71,9 @@ struct WriteCheck: Sendable {
         var what = "the default ip_unprivileged_port_start"
         if let other = state.assignment(for: Self.unprivilegedStart), let value = SysctlValue(other.value).firstInteger,
            rejection(of: other) == nil {
-            if appliedBefore(other, assignment) {
+            if state.precedes(other.location, assignment.location) {
                 floor = value
-                what = "ip_unprivileged_port_start (\(place(of: other, from: assignment)))"
+                what = "ip_unprivileged_port_start (\(other.location.place(from: assignment.location)))"
             } else if numbers[0] < floor && numbers[0] >= value {
                 return Rejection(
                     reason: "start \(numbers[0]) is below 1024, and ip_unprivileged_port_start = \(value) is set only after this line (\(other.location.file):\(other.location.line)): when this line is applied, the start is below the unprivileged ports",
@@ -97,19 +91,15 @@ struct WriteCheck: Sendable {
         guard kernel >= Self.unprivilegedStartSince else { return nil }
         var rangeStart: Int?
         var what = "the default ip_local_port_range"
-        if let range = state.assignment(for: Self.portRange), appliedBefore(range, assignment),
+        if let range = state.assignment(for: Self.portRange), state.precedes(range.location, assignment.location),
            let numbers = SysctlValue(range.value).integers(count: 2), numbers[1] >= numbers[0] {
             rangeStart = numbers[0]
-            what = "ip_local_port_range (\(place(of: range, from: assignment)))"
+            what = "ip_local_port_range (\(range.location.place(from: assignment.location)))"
         } else if let text = catalogue.defaultText(for: Self.portRange, kernel: kernel) {
             rangeStart = SysctlValue(text).firstInteger
         }
         guard let rangeStart, start > rangeStart else { return nil }
         return Rejection(reason: "\(start) is above the start of \(what), \(rangeStart): the unprivileged ports must not overlap the local port range",
                          fix: "keep ip_unprivileged_port_start at or below \(rangeStart), or raise the port range's start on an earlier line")
-    }
-
-    private func place(of other: Assignment, from assignment: Assignment) -> String {
-        other.location.file == assignment.location.file ? "line \(other.location.line)" : "\(other.location.file):\(other.location.line)"
     }
 }

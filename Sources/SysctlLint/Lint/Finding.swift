@@ -34,6 +34,11 @@ public struct SourceLocation: Sendable, Hashable {
         self.line = line
         self.column = column
     }
+
+    /// How a message at `reader` names this place: "line 7" in the same file, "other.conf:7" elsewhere.
+    func place(from reader: SourceLocation) -> String {
+        file == reader.file ? "line \(line)" : "\(file):\(line)"
+    }
 }
 
 /// One diagnostic: a value collected into the report, never thrown.

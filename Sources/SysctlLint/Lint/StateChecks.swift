@@ -53,8 +53,7 @@ struct StateChecks {
         state.settings.flatMap { setting in
             setting.overridden.map { loser in
                 let winner = setting.winner
-                let place = winner.location.file == loser.location.file
-                    ? "line \(winner.location.line)" : "\(winner.location.file):\(winner.location.line)"
+                let place = winner.location.place(from: loser.location)
                 let same = loser.value == winner.value
                 let message = same
                     ? "\(loser.key.name) is set again to the same value at \(place); this line is redundant"
@@ -75,7 +74,7 @@ struct StateChecks {
             let explicit = setting.winner
             guard let glob = state.globs.last(where: { Glob.matches($0.key.path, explicit.key.path) }),
                   glob.value != explicit.value else { continue }
-            let place = glob.location.file == explicit.location.file ? "line \(glob.location.line)" : "\(glob.location.file):\(glob.location.line)"
+            let place = glob.location.place(from: explicit.location)
             findings.append(Finding(
                 rule: "glob-overridden-by-key", severity: .info, key: explicit.key.name, value: explicit.value,
                 location: explicit.location,

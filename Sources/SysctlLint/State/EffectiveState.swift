@@ -64,15 +64,13 @@ public struct EffectiveState: Sendable {
         exclusions.compactMap { exclusion in
             guard let position = index[exclusion.key.path] else { return nil }
             let winner = settings[position].winner
-            return precedes(winner.location, exclusion.location, files: fileOrder) ? (winner, exclusion) : nil
+            return precedes(winner.location, exclusion.location) ? (winner, exclusion) : nil
         }
     }
 
-    /// The position of a file in the order files are applied (unknown files first).
-    func fileIndex(_ file: String) -> Int { fileOrder.firstIndex(of: file) ?? 0 }
-
-    private func precedes(_ a: SourceLocation, _ b: SourceLocation, files: [String]) -> Bool {
+    /// Whether `a` is applied before `b`: files in the order given, lines in order within a file.
+    func precedes(_ a: SourceLocation, _ b: SourceLocation) -> Bool {
         if a.file == b.file { return a.line < b.line }
-        return (files.firstIndex(of: a.file) ?? 0) < (files.firstIndex(of: b.file) ?? 0)
+        return (fileOrder.firstIndex(of: a.file) ?? 0) < (fileOrder.firstIndex(of: b.file) ?? 0)
     }
 }
