@@ -102,13 +102,4 @@ public struct ComputedFigure: Sendable, Hashable {
 
     /// The value as a reader should take it: "≥ 3s" for a lower bound.
     public var qualifiedValue: String { kind == .lowerBound ? "≥ " + displayValue : displayValue }
-
-    /// "no sooner than 3s; about 6.2s–7s when the RTO is 200 ms–1 s" for budgets; the value otherwise.
-    public var reading: String {
-        guard kind == .lowerBound, let first = giveUp.first, let last = giveUp.last else { return displayValue }
-        let times = first == last ? Format.duration(seconds: first.seconds)
-            : "\(Format.duration(seconds: first.seconds))–\(Format.duration(seconds: last.seconds))"
-        let rtos = first == last ? "\(first.rtoMs) ms" : "\(first.rtoMs) ms–\(Format.number(Double(last.rtoMs) / 1000)) s"
-        return "no sooner than \(displayValue); about \(times) when the path's RTO is \(rtos)"
-    }
 }

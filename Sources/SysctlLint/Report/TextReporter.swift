@@ -51,7 +51,7 @@ public struct TextReporter: Sendable {
     }
 
     /// A target newer than the model's facts: said, since later releases may have changed what the model knows.
-    public static func beyondModel(_ kernel: KernelVersion) -> String {
+    static func beyondModel(_ kernel: KernelVersion) -> String {
         let newest = ParameterCatalogue.newestKnownKernel
         guard KernelVersion(kernel.major, kernel.minor) > newest else { return "" }
         return "; the model's facts stop at Linux \(newest)"
@@ -89,10 +89,11 @@ public struct TextReporter: Sendable {
         let counts = Dictionary(grouping: findings, by: \.rule).map { (rule: $0.key, count: $0.value.count, severity: $0.value[0].severity) }
             .sorted { ($0.count, $1.rule) > ($1.count, $0.rule) }
         let width = String(counts.first?.count ?? 0).count
+        let ruleWidth = counts.map(\.rule.count).max() ?? 0
         var out = ""
         for entry in counts {
             let count = String(entry.count)
-            out += String(repeating: " ", count: width - count.count) + count + "  " + entry.rule.padding(counts.map(\.rule.count).max() ?? 0)
+            out += String(repeating: " ", count: width - count.count) + count + "  " + entry.rule.padding(ruleWidth)
                 + "  " + paint(entry.severity.rawValue, entry.severity.style) + "\n"
         }
         return out + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
