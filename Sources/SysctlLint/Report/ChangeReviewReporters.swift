@@ -88,32 +88,34 @@ public struct ChangeReviewReporter: Sendable {
     }
 
     public func json(_ review: ChangeReview, old: String, new: String, toolVersion: String) -> String {
-        func place(_ location: SourceLocation?) -> Any {
-            location.map { ["file": $0.file, "line": $0.line, "column": $0.column] as [String: Any] } ?? NSNull()
+        func place(_ location: SourceLocation?) -> JSONValue {
+            JSONValue(location) { ["file": .string($0.file), "line": .int($0.line), "column": .int($0.column)] }
         }
-        func figure(_ figure: ComputedFigure?) -> Any {
-            figure.map { ["value": $0.value, "display": $0.displayValue, "formula": $0.formula, "kind": $0.kind.rawValue] as [String: Any] } ?? NSNull()
+        func figure(_ figure: ComputedFigure?) -> JSONValue {
+            JSONValue(figure) {
+                ["value": .double($0.value), "display": .string($0.displayValue), "formula": .string($0.formula), "kind": .string($0.kind.rawValue)]
+            }
         }
-        let report: [String: Any] = [
-            "schema_version": JSONReporter.schemaVersion,
+        let report: JSONValue = [
+            "schema_version": .int(JSONReporter.schemaVersion),
             "kind": "diff",
-            "tool": ["name": "sysctl-lint", "version": toolVersion],
-            "old": old, "new": new,
-            "kernel": review.kernel.description,
-            "kernel_assumed": review.kernelAssumed,
-            "values": review.values.map { change -> [String: Any] in
-                ["key": change.key, "before": change.before ?? NSNull(), "after": change.after ?? NSNull(),
+            "tool": ["name": "sysctl-lint", "version": .string(toolVersion)],
+            "old": .string(old), "new": .string(new),
+            "kernel": .string(review.kernel.description),
+            "kernel_assumed": .bool(review.kernelAssumed),
+            "values": .array(review.values.map { change -> JSONValue in
+                ["key": .string(change.key), "before": JSONValue(change.before), "after": JSONValue(change.after),
                  "before_location": place(change.beforeLocation), "after_location": place(change.afterLocation),
-                 "default": change.defaultValue ?? NSNull()]
-            },
-            "figures": review.figures.map { change -> [String: Any] in
-                ["name": change.name.rawValue, "unit": change.name.unit, "before": figure(change.before), "after": figure(change.after)]
-            },
-            "introduced": review.introduced.map(JSONReporter.object),
-            "resolved": review.resolved.map(JSONReporter.object),
+                 "default": JSONValue(change.defaultValue)]
+            }),
+            "figures": .array(review.figures.map { change -> JSONValue in
+                ["name": .string(change.name.rawValue), "unit": .string(change.name.unit), "before": figure(change.before), "after": figure(change.after)]
+            }),
+            "introduced": .array(review.introduced.map(JSONReporter.object)),
+            "resolved": .array(review.resolved.map(JSONReporter.object)),
             "summary": [
-                "values_changed": review.values.count, "figures_changed": review.figures.count,
-                "introduced": review.introduced.count, "resolved": review.resolved.count, "unchanged": review.unchanged,
+                "values_changed": .int(review.values.count), "figures_changed": .int(review.figures.count),
+                "introduced": .int(review.introduced.count), "resolved": .int(review.resolved.count), "unchanged": .int(review.unchanged),
             ],
         ]
         return JSONReporter.serialise(report, pretty: true) + "\n"

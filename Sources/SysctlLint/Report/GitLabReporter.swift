@@ -10,22 +10,22 @@ public struct GitLabReporter: Sendable {
 
     public func render(_ findings: [Finding], fallbackPath: String? = nil) -> String {
         let identities = FindingIdentity.assign(findings, paths: paths)
-        let issues: [Any] = zip(findings, identities).map { finding, identity in
+        let issues = zip(findings, identities).map { finding, identity -> JSONValue in
             // GitLab does not display check_name, so the rule id leads the description as well.
             var description = "[\(finding.rule)] " + finding.messageWithHost
             if let fix = finding.fix { description += " — fix: \(fix)" }
             let path = finding.location.map { paths.relative($0.file) } ?? fallbackPath.map(paths.relative) ?? ""
             return [
                 "type": "issue",
-                "check_name": finding.rule,
-                "description": description,
+                "check_name": .string(finding.rule),
+                "description": .string(description),
                 "categories": ["Bug Risk"],
-                "severity": Self.severity(finding.severity),
-                "fingerprint": identity.fingerprint,
-                "location": ["path": path, "lines": ["begin": finding.location?.line ?? 1]] as [String: Any],
-            ] as [String: Any]
+                "severity": .string(Self.severity(finding.severity)),
+                "fingerprint": .string(identity.fingerprint),
+                "location": ["path": .string(path), "lines": ["begin": .int(finding.location?.line ?? 1)]],
+            ]
         }
-        return JSONReporter.serialise(issues, pretty: true) + "\n"
+        return JSONReporter.serialise(.array(issues), pretty: true) + "\n"
     }
 
     /// Code Quality's scale is info, minor, major, critical, blocker; a finding that breaks traffic is critical.

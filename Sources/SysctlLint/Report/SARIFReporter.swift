@@ -17,22 +17,22 @@ public struct SARIFReporter: Sendable {
         let ordered = rules.sorted { $0.id < $1.id }
         let index = Dictionary(ordered.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         let identities = FindingIdentity.assign(findings, paths: paths)
-        let results: [Any] = zip(findings, identities).map { finding, identity in
+        let results = zip(findings, identities).map { finding, identity in
             result(finding, identity: identity, ruleIndex: index[finding.rule])
         }
-        let driver: [String: Any] = [
+        let driver: JSONValue = [
             "name": "sysctl-lint",
-            "version": toolVersion,
-            "semanticVersion": toolVersion,
-            "informationUri": SysctlLintVersion.homepage,
-            "rules": ordered.map(Self.descriptor),
+            "version": .string(toolVersion),
+            "semanticVersion": .string(toolVersion),
+            "informationUri": .string(SysctlLintVersion.homepage),
+            "rules": .array(ordered.map(Self.descriptor)),
         ]
-        let run: [String: Any] = [
+        let run: JSONValue = [
             "tool": ["driver": driver],
-            "results": results,
+            "results": .array(results),
             "columnKind": "utf16CodeUnits",
         ]
-        let log: [String: Any] = [
+        let log: JSONValue = [
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [run],
@@ -49,7 +49,7 @@ public struct SARIFReporter: Sendable {
     }
 
     /// A rule's metadata: what GitHub shows at the top of an alert, and the link to its documentation.
-    static func descriptor(_ rule: Rule) -> [String: Any] {
+    static func descriptor(_ rule: Rule) -> JSONValue {
         let rationale = rule.rationale.trimmingCharacters(in: .whitespacesAndNewlines)
         var help = rationale
         var markdown = rationale
@@ -61,47 +61,47 @@ public struct SARIFReporter: Sendable {
             help += "\n\nReferences:\n" + rule.references.map { "- \($0)" }.joined(separator: "\n")
             markdown += "\n\n**References:**\n\n" + rule.references.map { "- \($0)" }.joined(separator: "\n")
         }
-        var descriptor: [String: Any] = [
-            "id": rule.id,
-            "name": pascalCase(rule.id),
-            "shortDescription": ["text": rule.title],
-            "fullDescription": ["text": rationale],
-            "help": ["text": help, "markdown": markdown],
-            "defaultConfiguration": ["level": level(rule.severity)],
+        var descriptor: JSONValue = [
+            "id": .string(rule.id),
+            "name": .string(pascalCase(rule.id)),
+            "shortDescription": ["text": .string(rule.title)],
+            "fullDescription": ["text": .string(rationale)],
+            "help": ["text": .string(help), "markdown": .string(markdown)],
+            "defaultConfiguration": ["level": .string(level(rule.severity))],
             "properties": [
-                "tags": [category(rule.file)] + (rule.builtin ? ["builtin"] : []),
-                "kernels": rule.kernels.description,
-            ] as [String: Any],
+                "tags": JSONValue([category(rule.file)] + (rule.builtin ? ["builtin"] : [])),
+                "kernels": .string(rule.kernels.description),
+            ],
         ]
-        if rule.shipped { descriptor["helpUri"] = SysctlLintVersion.documentation(forRule: rule.id) }
+        if rule.shipped { descriptor["helpUri"] = .string(SysctlLintVersion.documentation(forRule: rule.id)) }
         return descriptor
     }
 
-    private func result(_ finding: Finding, identity: FindingIdentity, ruleIndex: Int?) -> [String: Any] {
+    private func result(_ finding: Finding, identity: FindingIdentity, ruleIndex: Int?) -> JSONValue {
         var text = finding.messageWithHost
         if let fix = finding.fix { text += "\n\nFix: \(fix)" }
-        var result: [String: Any] = [
-            "ruleId": finding.rule,
-            "level": Self.level(finding.severity),
-            "message": ["text": text],
-            "partialFingerprints": ["sysctlLint/v1": identity.fingerprint],
+        var result: JSONValue = [
+            "ruleId": .string(finding.rule),
+            "level": .string(Self.level(finding.severity)),
+            "message": ["text": .string(text)],
+            "partialFingerprints": ["sysctlLint/v1": .string(identity.fingerprint)],
         ]
-        if let ruleIndex { result["ruleIndex"] = ruleIndex }
+        if let ruleIndex { result["ruleIndex"] = .int(ruleIndex) }
         if let location = finding.location {
-            var artifact: [String: Any] = ["uri": uri(location.file)]
+            var artifact: JSONValue = ["uri": .string(uri(location.file))]
             if !paths.isOutside(location.file) { artifact["uriBaseId"] = "%SRCROOT%" }
             result["locations"] = [[
                 "physicalLocation": [
                     "artifactLocation": artifact,
-                    "region": ["startLine": max(location.line, 1), "startColumn": max(location.column, 1)],
-                ] as [String: Any],
+                    "region": ["startLine": .int(max(location.line, 1)), "startColumn": .int(max(location.column, 1))],
+                ],
             ]]
         }
-        var properties: [String: Any] = [:]
-        if let key = finding.key { properties["key"] = key }
-        if let value = finding.value { properties["value"] = value }
-        if let host = finding.host { properties["host"] = host }
-        if !properties.isEmpty { result["properties"] = properties }
+        var properties: JSONValue = [:]
+        if let key = finding.key { properties["key"] = .string(key) }
+        if let value = finding.value { properties["value"] = .string(value) }
+        if let host = finding.host { properties["host"] = .string(host) }
+        if properties != [:] { result["properties"] = properties }
         return result
     }
 

@@ -1,0 +1,114 @@
+import Foundation
+
+/// The JSON report: a contract for other tools. Fields may be added, never renamed or removed.
+/// `schema_version` 1 is documented in README.md.
+public struct JSONReporter: Sendable {
+    public static let schemaVersion = 1
+
+    public init() {}
+
+    public func render(_ result: LintResult, toolVersion: String) -> String {
+        var report: JSONValue = [
+            "schema_version": .int(Self.schemaVersion),
+            "tool": ["name": "sysctl-lint", "version": .string(toolVersion)],
+            "kernel": .string(result.kernel.description),
+            "kernel_assumed": .bool(result.kernelAssumed),
+            "kernel_source": .string(Self.kernelSource(result)),
+            "evaluated_state": .string(result.evaluated.rawValue),
+            "files": JSONValue(result.files),
+            "findings": .array(result.findings.map(Self.object)),
+            "computed": Self.figures(result.figures),
+            "summary": ["error": .int(result.count(.error)), "warning": .int(result.count(.warning)), "info": .int(result.count(.info))],
+        ]
+        if let host = result.host { report["host"] = .string(host) }
+        if !result.units.isEmpty {
+            report["units"] = .array(result.units.map { ["files": JSONValue($0.files), "computed": Self.figures($0.figures)] })
+        }
+        report["suppressed"] = .int(result.suppressed.count)
+        if let baseline = result.baseline { report["baseline"] = ["matched": .int(baseline.matched), "fixed": .int(baseline.fixed)] }
+        return Self.serialise(report, pretty: true) + "\n"
+    }
+
+    /// Figures as the contract describes them.
+    static func figures(_ figures: [ComputedFigure]) -> JSONValue {
+        .array(figures.map { figure in
+            var inputs: [(key: String, value: JSONValue)] = []
+            for input in figure.inputs {
+                var object: JSONValue = ["value": .string(input.value), "source": .string(input.source)]
+                if !input.rejected.isEmpty {
+                    object["rejected"] = .array(input.rejected.map { ["value": .string($0.value), "source": .string($0.source)] })
+                }
+                inputs.removeAll { $0.key == input.key }
+                inputs.append((input.key, object))
+            }
+            var entry: JSONValue = [
+                "name": .string(figure.name.rawValue), "value": .double(figure.value), "unit": .string(figure.unit),
+                "formula": .string(figure.formula), "inputs": .object(inputs), "kind": .string(figure.kind.rawValue),
+            ]
+            if let schedule = figure.schedule { entry["schedule"] = .array(schedule.map(JSONValue.double)) }
+            if !figure.giveUp.isEmpty {
+                entry["give_up"] = .array(figure.giveUp.map {
+                    ["rto_ms": .int($0.rtoMs), "seconds": .double($0.seconds), "retransmissions": .int($0.retransmissions)]
+                })
+            }
+            if let note = figure.note { entry["note"] = .string(note) }
+            return entry
+        })
+    }
+
+    static func kernelSource(_ result: LintResult) -> String {
+        result.kernelAssumed ? "assumed" : result.kernelFromSnapshot ? "snapshot" : result.kernelFromHost ? "running" : "option"
+    }
+
+    static func serialise(_ value: JSONValue, pretty: Bool) -> String {
+        JSONWriter.string(value, pretty: pretty)
+    }
+
+    /// One finding as the contract describes it; `host` only for fleet exports.
+    static func object(_ finding: Finding) -> JSONValue {
+        var object: JSONValue = [
+            "rule": .string(finding.rule),
+            "severity": .string(finding.severity.rawValue),
+            "key": JSONValue(finding.key),
+            "value": JSONValue(finding.value),
+            "file": JSONValue(finding.location?.file),
+            "line": JSONValue(finding.location?.line),
+            "column": JSONValue(finding.location?.column),
+            "message": .string(finding.message),
+            "fix": JSONValue(finding.fix),
+            "references": JSONValue(finding.references),
+        ]
+        if let host = finding.host { object["host"] = .string(host) }
+        return object
+    }
+}
+
+/// The JSON report of a fleet export, written as hosts arrive so that memory does not grow with the fleet: the same
+/// top-level fields as a single report, findings carrying `host`, plus `hosts` and `hazards` (rule, severity and
+/// the number of hosts it appears on).
+public struct FleetJSONWriter: Sendable {
+    public init() {}
+
+    public func begin(toolVersion: String, files: [String]) -> String {
+        let tool = JSONReporter.serialise(["name": "sysctl-lint", "version": .string(toolVersion)], pretty: false)
+        return "{\n\"schema_version\": \(JSONReporter.schemaVersion),\n\"tool\": \(tool),\n\"evaluated_state\": \"runtime\",\n\"files\": \(JSONReporter.serialise(JSONValue(files), pretty: false)),\n\"findings\": ["
+    }
+
+    /// The findings of one host; `first` tells whether a comma is needed before them.
+    public func host(_ result: LintResult, first: inout Bool) -> String {
+        var out = ""
+        for finding in result.findings {
+            out += (first ? "\n" : ",\n") + JSONReporter.serialise(JSONReporter.object(finding), pretty: false)
+            first = false
+        }
+        return out
+    }
+
+    public func end(_ summary: FleetSummary) -> String {
+        let hazards = JSONValue.array(summary.hazards.map { ["rule": .string($0.rule), "severity": .string($0.severity.rawValue), "hosts": .int($0.hosts)] })
+        let counts: JSONValue = ["error": .int(summary.findings[.error] ?? 0), "warning": .int(summary.findings[.warning] ?? 0),
+                                 "info": .int(summary.findings[.info] ?? 0)]
+        return "\n],\n\"hosts\": \(summary.hosts),\n\"hazards\": \(JSONReporter.serialise(hazards, pretty: false)),\n\"summary\": \(JSONReporter.serialise(counts, pretty: false))\n}\n"
+    }
+}
+

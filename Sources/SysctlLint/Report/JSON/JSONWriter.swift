@@ -1,0 +1,133 @@
+import Foundation
+
+/// Writes `JSONValue`s as UTF-8 bytes, in exactly the layout `JSONSerialization` gives with `.sortedKeys` and
+/// `.withoutEscapingSlashes` (the layout of every report this tool has written), at a fraction of its cost: no
+/// bridging to `NSDictionary`, no dynamic casts, no locale-aware comparison for the plain keys reports use.
+///
+/// Layout, pretty: `{`, one `"key" : value` per line indented by two spaces per level, `}`; an empty object or
+/// array is `{`, an empty line, `}`. Compact: no whitespace at all. Numbers: integers as written; doubles as Swift
+/// prints them without a trailing `.0` (`3`, `0.1`, `1e+20`); a non-finite double, which JSON cannot hold, as `null`.
+public struct JSONWriter: Sendable {
+    public var pretty: Bool
+    public private(set) var bytes: [UInt8] = []
+
+    public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
+        self.pretty = pretty
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The document as a string, for reporters that return text.
+    public static func string(_ value: JSONValue, pretty: Bool) -> String {
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(value)
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    public mutating func write(_ value: JSONValue, indent: Int = 0) {
+        switch value {
+        case .null: append("null")
+        case .bool(let flag): append(flag ? "true" : "false")
+        case .int(let number): append(String(number))
+        case .double(let number): writeNumber(number)
+        case .string(let text): writeString(text)
+        case .array(let items):
+            bytes.append(UInt8(ascii: "["))
+            if pretty { bytes.append(UInt8(ascii: "\n")) }
+            for (index, item) in items.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")); if pretty { bytes.append(UInt8(ascii: "\n")) } }
+                if pretty { writeIndent(indent + 1) }
+                write(item, indent: indent + 1)
+            }
+            if pretty { bytes.append(UInt8(ascii: "\n")); writeIndent(indent) }
+            bytes.append(UInt8(ascii: "]"))
+        case .object(let pairs):
+            bytes.append(UInt8(ascii: "{"))
+            if pretty { bytes.append(UInt8(ascii: "\n")) }
+            for (index, pair) in Self.sorted(pairs).enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")); if pretty { bytes.append(UInt8(ascii: "\n")) } }
+                if pretty { writeIndent(indent + 1) }
+                writeString(pair.key)
+                append(pretty ? " : " : ":")
+                write(pair.value, indent: indent + 1)
+            }
+            if pretty { bytes.append(UInt8(ascii: "\n")); writeIndent(indent) }
+            bytes.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private mutating func append(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    private mutating func writeIndent(_ level: Int) {
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    }
+
+    private mutating func writeNumber(_ number: Double) {
+        guard number.isFinite else { return append("null") }
+        var text = number.description
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        append(text)
+    }
+
+    /// Quotes and backslashes escaped, `\b \f \n \r \t` by name, other C0 controls as `\u00xx`; everything
+    /// else (DEL, `/`, non-ASCII) as its UTF-8 bytes.
+    mutating func writeString(_ text: String) {
+        bytes.append(UInt8(ascii: "\""))
+        let hex = Array("0123456789abcdef".utf8)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case UInt8(ascii: "\\"): bytes.append(UInt8(ascii: "\\")); bytes.append(byte)
+            case 0x08: append("\\b")
+            case 0x0C: append("\\f")
+            case 0x0A: append("\\n")
+            case 0x0D: append("\\r")
+            case 0x09: append("\\t")
+            case 0..<0x20: append("\\u00"); bytes.append(hex[Int(byte >> 4)]); bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    // MARK: Key order
+
+    static func sorted(_ pairs: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)] {
+        pairs.count < 2 ? pairs : pairs.sorted { precedes($0.key, $1.key) }
+    }
+
+    /// `JSONSerialization`'s order: `compare` with `[.numeric, .caseInsensitive, .forcedOrdering]` in the system
+    /// locale. For keys of ASCII letters and `_` only (every fixed key of every report) that order is a
+    /// byte comparison after lower-casing, which is what runs here; any other pair goes to Foundation.
+    static func precedes(_ a: String, _ b: String) -> Bool {
+        if let order = plainOrder(a, b) { return order }
+        let options: NSString.CompareOptions = [.numeric, .caseInsensitive, .forcedOrdering]
+        return (a as NSString).compare(b, options: options, range: NSRange(location: 0, length: (a as NSString).length),
+                                       locale: NSLocale.system) == .orderedAscending
+    }
+
+    /// The order of two keys made of ASCII letters and `_`, or nil for anything else (including keys equal
+    /// but for case, where forced ordering decides).
+    private static func plainOrder(_ a: String, _ b: String) -> Bool? {
+        var left = a.utf8.makeIterator(), right = b.utf8.makeIterator()
+        var decided: Bool?
+        while true {
+            switch (left.next(), right.next()) {
+            case (nil, nil): return decided
+            case (nil, let r?): return isPlain(r) ? (decided ?? true) : nil
+            case (let l?, nil): return isPlain(l) ? (decided ?? false) : nil
+            case (let l?, let r?):
+                guard isPlain(l), isPlain(r) else { return nil }
+                let x = l | 0x20, y = r | 0x20  // lower-case; `_` (0x5F) stays below the letters
+                let lx = l == UInt8(ascii: "_") ? l : x, ry = r == UInt8(ascii: "_") ? r : y
+                if decided == nil, lx != ry { decided = lx < ry }
+            }
+        }
+    }
+
+    private static func isPlain(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
+            || byte == UInt8(ascii: "_")
+    }
+}

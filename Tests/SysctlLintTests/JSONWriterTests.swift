@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+/// The JSON writer must produce the bytes `JSONSerialization` produced for every report so far (the golden files
+/// hold them), so it is checked against `JSONSerialization` itself on many generated documents.
+@Suite struct JSONWriterTests {
+    /// A small deterministic generator (SplitMix64), so a failure reproduces.
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let keyAlphabet = Array("abzAZ_.-09/ ") + ["é"]
+    static let textAlphabet: [String] = ["a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{1}", "\u{1B}", "\u{1F}",
+                                         "\u{7F}", "é", "😀", "\u{2028}", "0"]
+    static let doubles: [Double] = [0, -0.0, 1, 3, 0.1, 924.6, 1e20, 1e-7, 123456789.123, 1.0 / 3, 1e16, 1e15 + 0.5,
+                                    Double(Int.max), 5e-324, .greatestFiniteMagnitude, 7200, 0.2, 131.6]
+
+    static func value(depth: Int, _ random: inout Generator) -> (JSONValue, Any) {
+        switch Int.random(in: 0..<(depth > 3 ? 6 : 8), using: &random) {
+        case 0: return (.null, NSNull())
+        case 1: let flag = Bool.random(using: &random); return (.bool(flag), flag)
+        case 2: let number = Int.random(in: Int.min...Int.max, using: &random) >> Int.random(in: 0..<64, using: &random); return (.int(number), number)
+        case 3:
+            let number = Bool.random(using: &random) ? doubles.randomElement(using: &random)!
+                : Double.random(in: -1e6...1e6, using: &random)
+            return (.double(number), number)
+        case 4, 5:
+            let text = (0..<Int.random(in: 0..<8, using: &random)).map { _ in textAlphabet.randomElement(using: &random)! }.joined()
+            return (.string(text), text)
+        case 6:
+            var items: [JSONValue] = [], objects: [Any] = []
+            for _ in 0..<Int.random(in: 0..<4, using: &random) {
+                let (item, object) = value(depth: depth + 1, &random)
+                items.append(item); objects.append(object)
+            }
+            return (.array(items), objects)
+        default:
+            var pairs: [(key: String, value: JSONValue)] = [], dictionary: [String: Any] = [:]
+            for _ in 0..<Int.random(in: 0..<7, using: &random) {
+                let key = String((0..<Int.random(in: 0..<5, using: &random)).map { _ in keyAlphabet.randomElement(using: &random)! })
+                guard dictionary[key] == nil else { continue }
+                let (item, object) = value(depth: depth + 1, &random)
+                pairs.append((key, item)); dictionary[key] = object
+            }
+            return (.object(pairs), dictionary)
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func writesWhatJSONSerializationWrites(pretty: Bool) throws {
+        var random = Generator(state: pretty ? 1 : 2)
+        for _ in 0..<400 {
+            let (value, object) = Self.value(depth: 0, &random)
+            guard JSONSerialization.isValidJSONObject(object) else { continue }
+            var options: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
+            if pretty { options.insert(.prettyPrinted) }
+            let expected = String(decoding: try JSONSerialization.data(withJSONObject: object, options: options), as: UTF8.self)
+            #expect(JSONWriter.string(value, pretty: pretty) == expected)
+        }
+    }
+
+    @Test func keysOfLettersAndUnderscoreSortWithoutFoundation() {
+        // The keys reports use; the fast comparison must agree with the one JSONSerialization applies.
+        let keys = ["schema_version", "schedule", "kernel", "kernel_assumed", "kernel_source", "give_up", "rto_ms", "ruleId",
+                    "ruleIndex", "rule", "_", "a", "B", "b", "partialFingerprints", "uriBaseId", "uri"]
+        for a in keys {
+            for b in keys where a != b {
+                let options: NSString.CompareOptions = [.numeric, .caseInsensitive, .forcedOrdering]
+                let foundation = (a as NSString).compare(b, options: options, range: NSRange(location: 0, length: a.utf16.count),
+                                                         locale: NSLocale.system) == .orderedAscending
+                #expect(JSONWriter.precedes(a, b) == foundation, "\(a) vs \(b)")
+            }
+        }
+    }
+
+    @Test func nonFiniteNumbersBecomeNull() {
+        #expect(JSONWriter.string([.double(.infinity), .double(.nan)], pretty: false) == "[null,null]")
+    }
+}
