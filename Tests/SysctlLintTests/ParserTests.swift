@@ -108,3 +108,25 @@ import Testing
         #expect(try #require(problem(empty.path)).message.contains("no *.conf"))
     }
 }
+
+/// Key normalisation works on bytes for speed; it must give what the component-wise definition gives.
+@Suite struct KeyNormalisationTests {
+    @Test(arguments: ["net/ipv4/tcp_fin_timeout", "/net//ipv4/", "a/./b", "./a", "a/.", ".", "..", "a/../b", "a/.b/c", "",
+                      "/", "//", "a/..", "net/ipv4/conf/eth0.100/rp_filter", "é/./ü//x", "a/b/"])
+    func simplifyDropsEmptyAndDotComponents(path: String) {
+        let reference = path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.joined(separator: "/")
+        #expect(SysctlKey.simplify(path) == reference)
+    }
+
+    @Test(arguments: [("net.ipv4.conf.eth0/100.rp_filter", "net/ipv4/conf/eth0.100/rp_filter"), ("kernel/hostname", "kernel/hostname"),
+                      ("é.ü", "é/ü"), ("  net.core.somaxconn", "  net/core/somaxconn")])
+    func dottedKeysBecomePaths(key: String, path: String) {
+        #expect(SysctlKey.toPath(key) == path)
+        #expect(SysctlKey.swapSeparators(path) == (key.utf8.first(where: { $0 == 0x2E || $0 == 0x2F }) == 0x2E ? key : SysctlKey.swapSeparators(key)))
+    }
+
+    @Test(arguments: [("  a = b \t", "a = b"), ("\r\n", ""), ("x", "x"), (" é ", "é"), ("", "")])
+    func trimmingRemovesBlanksAtBothEnds(text: String, trimmed: String) {
+        #expect(text.trimmingSpaces() == trimmed)
+    }
+}

@@ -242,13 +242,6 @@ private struct Run {
     func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 }
 
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        let isBlank: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "\u{0B}" || $0 == "\u{0C}" }
-        guard let start = firstIndex(where: { !isBlank($0) }), let end = lastIndex(where: { !isBlank($0) }) else { return "" }
-        return String(self[start...end])
-    }
-}
 
 /// Per-interface key families: `net.ipv4.conf.IFACE.leaf`, `net.ipv6.conf.IFACE.leaf`, `net.ipv[46].neigh.IFACE.leaf`.
 enum InterfaceKeys {

@@ -22,21 +22,42 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     public var description: String { name }
 
     /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245.
-    public var isGlob: Bool { written.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+    public var isGlob: Bool { written.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") } }
 
     static func toPath(_ key: String) -> String {
-        guard let first = key.first(where: { $0 == "." || $0 == "/" }), first == "." else { return key }
+        guard let first = key.utf8.first(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }), first == UInt8(ascii: ".") else {
+            return key
+        }
         return swapSeparators(key)
     }
 
     static func swapSeparators(_ text: String) -> String {
-        String(text.map { $0 == "." ? "/" : ($0 == "/" ? "." : $0) })
+        UTF8Text.swapping(UInt8(ascii: "."), UInt8(ascii: "/"), in: text)
     }
 
+    /// Empty and `.` components dropped (`a//b/./c/` → `a/b/c`), as systemd's path_simplify does.
     static func simplify(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        if isSimple(path) { return path }
+        return path.split(separator: "/", omittingEmptySubsequences: true)
             .filter { $0 != "." }
             .joined(separator: "/")
+    }
+
+    /// No empty component, no `.` component: the common case, checked on bytes without building anything.
+    private static func isSimple(_ path: String) -> Bool {
+        var atComponentStart = true  // a leading `/` makes an empty first component
+        var componentIsDot = false
+        for byte in path.utf8 {
+            if byte == UInt8(ascii: "/") {
+                if atComponentStart || componentIsDot { return false }
+                atComponentStart = true
+                componentIsDot = false
+            } else {
+                componentIsDot = atComponentStart && byte == UInt8(ascii: ".")
+                atComponentStart = false
+            }
+        }
+        return !path.isEmpty && !atComponentStart && !componentIsDot
     }
 
     /// Spelling problems the loaders treat differently or fail on.

@@ -64,6 +64,6 @@ public struct RuntimeSnapshot: Sendable {
     /// The dotted name of a file under /proc/sys, as `sysctl -a` prints it: `/` and `.` swap, so an interface
     /// named `eth0.100` shows as `eth0/100`.
     public static func key(forProcPath relative: String) -> String {
-        String(relative.map { $0 == "/" ? "." : $0 == "." ? "/" : $0 })
+        UTF8Text.swapping(UInt8(ascii: "/"), UInt8(ascii: "."), in: relative)
     }
 }

@@ -34,7 +34,7 @@ public struct SysctlDumpReader: Sendable {
         // `key = value` as sysctl prints it (the value raw, tabs kept); `key =` for an empty value (editors drop
         // the trailing blank); `key=value` as people sometimes save it.
         let key: String, value: String
-        if let separator = line.range(of: " = ") {
+        if let separator = line.asciiRange(of: " = ") {
             key = line[..<separator.lowerBound].trimmingSpaces()
             value = String(line[separator.upperBound...])
         } else if let equals = line.firstIndex(of: "=") {

@@ -1,0 +1,52 @@
+/// Byte-level text helpers for the hot paths (every line of a snapshot, every key). The characters they look for
+/// are ASCII, and an ASCII byte never occurs inside a multi-byte UTF-8 sequence, so working on bytes is exact and
+/// avoids grapheme breaking; the indices they return are valid `String` indices.
+extension StringProtocol {
+    /// Without leading and trailing blanks (space, tab, CR, LF, VT, FF), as the loaders trim.
+    func trimmingSpaces() -> String {
+        let text = Substring(self)
+        let utf8 = text.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        while start < end, UTF8Text.isBlank(utf8[start]) { start = utf8.index(after: start) }
+        while end > start, UTF8Text.isBlank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        return String(text[start..<end])
+    }
+
+    /// The range of the first occurrence of an ASCII `needle`, found on bytes.
+    func asciiRange(of needle: StaticString) -> Range<Index>? {
+        let pattern = UnsafeBufferPointer(start: needle.utf8Start, count: needle.utf8CodeUnitCount)
+        guard let first = pattern.first else { return nil }
+        let utf8 = self.utf8
+        var index = utf8.startIndex
+        while let candidate = utf8[index...].firstIndex(of: first) {
+            var probe = candidate, matched = true
+            for byte in pattern {
+                guard probe < utf8.endIndex, utf8[probe] == byte else { matched = false; break }
+                probe = utf8.index(after: probe)
+            }
+            if matched { return candidate..<probe }
+            index = utf8.index(after: candidate)
+        }
+        return nil
+    }
+}
+
+enum UTF8Text {
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A || byte == 0x0B || byte == 0x0C
+    }
+
+    /// `text` with every `from` byte replaced by `to` and the reverse (both ASCII); the original when neither occurs.
+    static func swapping(_ from: UInt8, _ to: UInt8, in text: String) -> String {
+        guard text.utf8.contains(where: { $0 == from || $0 == to }) else { return text }
+        let count = text.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var index = 0
+            for byte in text.utf8 {
+                buffer[index] = byte == from ? to : byte == to ? from : byte
+                index += 1
+            }
+            return count
+        }
+    }
+}
