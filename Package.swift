@@ -16,7 +16,7 @@ let package = Package(
         // Everything the tool knows: parsing, the kernel model, the rule engine, the reporters.
         .target(
             name: "SysctlLint",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["DataTree", .product(name: "Yams", package: "Yams")],
             plugins: [.plugin(name: "EmbedShippedData")]
         ),
         // The command line: a thin layer that turns arguments into a lint run and a report.
@@ -27,8 +27,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Build-time helper: turns rules/**/*.yaml into Swift source so the binary works when copied alone.
-        .executableTarget(name: "EmbedData"),
+        // YAML data files as positioned trees (rules, catalogue, project files), and the packed form the shipped
+        // ones are compiled into.
+        .target(name: "DataTree", dependencies: [.product(name: "Yams", package: "Yams")]),
+        // Build-time helper: parses rules/**/*.yaml and compiles them into Swift source, so the binary works when
+        // copied alone and starts without parsing YAML.
+        .executableTarget(name: "EmbedData", dependencies: ["DataTree"]),
         .plugin(
             name: "EmbedShippedData",
             capability: .buildTool(),
@@ -43,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["sysctl-lint"]
+            dependencies: ["sysctl-lint", "EmbedData"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import DataTree
 import ArgumentParser
 import Foundation
 import SysctlLint

@@ -1,3 +1,4 @@
+import DataTree
 /// The kernel model's knowledge of keys, with fast lookup by exact name and by per-interface pattern.
 public struct ParameterCatalogue: Sendable {
     public private(set) var parameters: [Parameter]
@@ -42,6 +43,10 @@ enum ParameterCatalogueLoader {
 
     static func load(text: String, file: String) throws(DataFileProblem) -> [Parameter] {
         guard let root = try YAMLTree.parse(text, file: file) else { return [] }
+        return try load(root, file: file)
+    }
+
+    static func load(_ root: YAMLTree, file: String) throws(DataFileProblem) -> [Parameter] {
         let top = try root.fields(file, what: "the catalogue", allowed: ["description", "parameters"])
         var parameters: [Parameter] = []
         for entry in try top.required("parameters").sequence(file, what: "parameters") {

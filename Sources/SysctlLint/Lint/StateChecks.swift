@@ -1,3 +1,4 @@
+import DataTree
 /// Built-in checks on the effective state against the kernel model: overridden and excluded assignments,
 /// keys the target kernel lacks, values it would reject, inline comments.
 struct StateChecks {

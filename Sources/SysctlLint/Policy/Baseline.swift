@@ -1,3 +1,4 @@
+import DataTree
 import Foundation
 
 /// Findings a project has accepted for now, so that CI fails only on new ones. Entries are keyed by file, rule, key

@@ -1,3 +1,4 @@
+import DataTree
 import Foundation
 
 /// `.sysctl-lint.yaml`: a repository's settings, so that CI, pre-commit and a person at the terminal run the same

@@ -1,3 +1,4 @@
+import DataTree
 /// Turns rule YAML into checked rules. Every problem names the file, line and column; a rule whose condition or
 /// message does not parse or type-check is rejected here, never at lint time.
 public enum RuleLoader {
@@ -9,6 +10,10 @@ public enum RuleLoader {
         guard let root = try YAMLTree.parse(text, file: file) else {
             throw DataFileProblem(file: file, line: 1, column: 1, message: "empty rule file (expected a 'rules:' list)")
         }
+        return try load(root, file: file)
+    }
+
+    static func load(_ root: YAMLTree, file: String) throws(DataFileProblem) -> [Rule] {
         let top = try root.fields(file, what: "a rule file", allowed: topFields)
         var rules: [Rule] = []
         var seen: [String: Int] = [:]

@@ -1,3 +1,4 @@
+import DataTree
 import Foundation
 
 /// The rules in force and the kernel catalogue: the shipped ones compiled into the binary, plus user rule files
@@ -18,13 +19,16 @@ public struct Knowledge: Sendable {
     public static func shipped() throws(DataFileProblem) -> Knowledge {
         var rules: [Rule] = []
         var parameters: [Parameter] = []
-        for (path, base64) in ShippedData.files {
-            let text = String(decoding: Data(base64Encoded: base64) ?? Data(), as: UTF8.self)
+        for (path, packed) in ShippedData.files {
             let name = "rules/" + path
+            let tree = UnsafeBufferPointer(start: packed.utf8Start, count: packed.utf8CodeUnitCount).withMemoryRebound(to: UInt8.self) {
+                YAMLTree.unpack($0)
+            }
+            guard let tree else { throw DataFileProblem(file: name, line: nil, column: nil, message: "the compiled-in form of this file is damaged") }
             if path.hasPrefix(cataloguePrefix) {
-                parameters += try ParameterCatalogueLoader.load(text: text, file: name)
+                parameters += try ParameterCatalogueLoader.load(tree, file: name)
             } else {
-                rules += try RuleLoader.load(text: text, file: name).map { rule in
+                rules += try RuleLoader.load(tree, file: name).map { rule in
                     var rule = rule
                     rule.shipped = true
                     return rule

@@ -20,6 +20,9 @@ public struct EffectiveState: Sendable {
 
     public init(files: [ParsedFile] = []) {
         fileOrder = files.map(\.path)
+        let statements = files.reduce(0) { $0 + $1.statements.count }
+        index.reserveCapacity(statements)
+        settings.reserveCapacity(statements)
         for file in files {
             for statement in file.statements {
                 switch statement {

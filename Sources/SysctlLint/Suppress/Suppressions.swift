@@ -1,3 +1,4 @@
+import DataTree
 /// Applies the inline directives of parsed files to a run's findings: drops what they suppress, and reports the
 /// directives themselves when they are malformed, give no reason, name an unknown rule or suppress nothing, so a
 /// suppression can never silently outlive the finding it was written for.

@@ -1,3 +1,4 @@
+import DataTree
 /// Parses and type-checks the rule language in one pass (precedence from loose to tight):
 ///
 ///     or  →  and  →  not  →  comparison (== != < <= > >=, in [..])  →  + -  →  * / %  →  unary -  →  postfix [i]

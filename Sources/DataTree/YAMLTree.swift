@@ -1,59 +1,50 @@
 import Yams
 
-/// A problem in a rule file or in the parameter catalogue, with the position Yams' node marks give.
-public struct DataFileProblem: Error, Sendable, Hashable, CustomStringConvertible {
-    public var file: String
-    public var line: Int?
-    public var column: Int?
-    public var message: String
-
-    public init(file: String, line: Int?, column: Int?, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String {
-        var place = file
-        if let line { place += ":\(line)" }
-        if let column { place += ":\(column)" }
-        return "\(place): error: \(message)"
-    }
-}
-
 /// A YAML node reduced to what our data files use, with its position. Plain values stay strings: sysctl values
 /// such as `on` or `0 0 0 0` must not be reinterpreted by YAML 1.1's resolver.
-struct YAMLTree: Sendable {
-    enum Content: Sendable {
+package struct YAMLTree: Sendable {
+    package enum Content: Sendable {
         case scalar(String, singleLine: Bool, quoted: Bool)
         case mapping([(key: String, keyTree: YAMLTree, value: YAMLTree)])
         case sequence([YAMLTree])
     }
 
-    var content: Content
-    var line: Int
-    var column: Int
+    package var content: Content
+    package var line: Int
+    package var column: Int
+
+    package init(content: Content, line: Int, column: Int) {
+        self.content = content
+        self.line = line
+        self.column = column
+    }
 
     /// Parses one YAML document. Syntax errors, aliases and non-string keys become problems.
-    static func parse(_ text: String, file: String) throws(DataFileProblem) -> YAMLTree? {
-        let node: Node?
+    package static func parse(_ text: String, file: String) throws(DataFileProblem) -> YAMLTree? {
         do {
             // The basic resolver: our data files keep every plain value a string, and skipping YAML 1.1 tag
             // resolution (a regular expression per scalar) halves the cost of loading the shipped rules.
-            node = try Yams.compose(yaml: text, .basic)
+            let parser = try Parser(yaml: text, resolver: .basic)
+            guard let node = try parser.singleRoot() else { return nil }
+            // Nodes hold their anchors weakly; the parser owns them, so it must outlive the anchor check.
+            return try withExtendedLifetime(parser) { () throws(DataFileProblem) -> YAMLTree in try convert(node, file: file) }
         } catch let error as YamlError {
             throw problem(from: error, file: file)
+        } catch let problem as DataFileProblem {
+            throw problem
         } catch {
             throw DataFileProblem(file: file, line: nil, column: nil, message: "cannot read YAML: \(error)")
         }
-        guard let node else { return nil }
-        return try convert(node, file: file)
     }
 
     private static func convert(_ node: Node, file: String) throws(DataFileProblem) -> YAMLTree {
         let line = node.mark?.line ?? 1
         let column = node.mark?.column ?? 1
+        // Yams resolves an alias to the node its anchor names, so aliases never reach this function as `.alias`;
+        // refusing the anchor (met first, in document order) refuses every alias before an expansion is walked.
+        if node.anchor != nil {
+            throw DataFileProblem(file: file, line: line, column: column, message: "YAML anchors and aliases are not supported in rule files")
+        }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
@@ -102,22 +93,22 @@ struct YAMLTree: Sendable {
 
     // MARK: Typed access, reporting wrong shapes with positions
 
-    func problem(_ file: String, _ message: String) -> DataFileProblem {
+    package func problem(_ file: String, _ message: String) -> DataFileProblem {
         DataFileProblem(file: file, line: line, column: column, message: message)
     }
 
-    func string(_ file: String, what: String) throws(DataFileProblem) -> String {
+    package func string(_ file: String, what: String) throws(DataFileProblem) -> String {
         guard case .scalar(let text, _, _) = content else { throw problem(file, "\(what) must be a string") }
         return text
     }
 
-    func sequence(_ file: String, what: String) throws(DataFileProblem) -> [YAMLTree] {
+    package func sequence(_ file: String, what: String) throws(DataFileProblem) -> [YAMLTree] {
         guard case .sequence(let items) = content else { throw problem(file, "\(what) must be a list") }
         return items
     }
 
     /// A string or a list of strings.
-    func strings(_ file: String, what: String) throws(DataFileProblem) -> [String] {
+    package func strings(_ file: String, what: String) throws(DataFileProblem) -> [String] {
         switch content {
         case .scalar(let text, _, _): return [text]
         case .sequence(let items):
@@ -129,7 +120,7 @@ struct YAMLTree: Sendable {
     }
 
     /// The pairs of a mapping, after checking that every key is one of `allowed`.
-    func fields(_ file: String, what: String, allowed: [String]) throws(DataFileProblem) -> Fields {
+    package func fields(_ file: String, what: String, allowed: [String]) throws(DataFileProblem) -> Fields {
         guard case .mapping(let pairs) = content else { throw problem(file, "\(what) must be a mapping") }
         for pair in pairs where !allowed.contains(pair.key) {
             let suggestion = Suggest.closest(to: pair.key, among: allowed).map { " (did you mean '\($0)'?)" } ?? ""
@@ -138,48 +129,17 @@ struct YAMLTree: Sendable {
         return Fields(file: file, owner: self, what: what, pairs: pairs)
     }
 
-    struct Fields {
-        let file: String
-        let owner: YAMLTree
-        let what: String
-        let pairs: [(key: String, keyTree: YAMLTree, value: YAMLTree)]
+    package struct Fields {
+        package let file: String
+        package let owner: YAMLTree
+        package let what: String
+        package let pairs: [(key: String, keyTree: YAMLTree, value: YAMLTree)]
 
-        subscript(name: String) -> YAMLTree? { pairs.first { $0.key == name }?.value }
+        package subscript(name: String) -> YAMLTree? { pairs.first { $0.key == name }?.value }
 
-        func required(_ name: String) throws(DataFileProblem) -> YAMLTree {
+        package func required(_ name: String) throws(DataFileProblem) -> YAMLTree {
             guard let value = self[name] else { throw owner.problem(file, "\(what) is missing the required field '\(name)'") }
             return value
         }
-    }
-}
-
-/// "Did you mean" by edit distance.
-public enum Suggest {
-    public static func closest(to word: String, among candidates: some Sequence<String>, maxDistance: Int? = nil) -> String? {
-        let limit = maxDistance ?? max(2, word.count / 4)
-        var best: (String, Int)?
-        for candidate in candidates {
-            guard abs(candidate.count - word.count) <= limit else { continue }
-            let distance = editDistance(word, candidate)
-            if distance <= limit, distance < (best?.1 ?? Int.max) { best = (candidate, distance) }
-        }
-        return best?.0
-    }
-
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8), b = Array(b.utf8)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-            }
-            swap(&previous, &current)
-        }
-        return previous[b.count]
     }
 }
