@@ -109,30 +109,24 @@ struct MessageTemplate: Sendable {
     /// Returns the template, or the offset and message of the first bad interpolation.
     static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
         var parts: [Part] = []
-        var literal = ""
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
-            if character == "{" {
-                guard let close = text[index...].firstIndex(of: "}") else {
-                    throw ExpressionError(offset: text.distance(from: text.startIndex, to: index), message: "'{' without a closing '}'")
-                }
-                let inner = String(text[text.index(after: index)..<close])
-                let start = text.distance(from: text.startIndex, to: index) + 1
-                do {
-                    let expression = try ExpressionParser.interpolation(inner)
-                    if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
-                    parts.append(.expression(expression))
-                } catch {
-                    throw ExpressionError(offset: start + error.offset, message: error.message)
-                }
-                index = text.index(after: close)
-            } else {
-                literal.append(character)
-                index = text.index(after: index)
+        let bytes = Array(text.utf8)
+        var literalStart = 0, index = 0
+        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "{")) {
+            guard let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
+                throw ExpressionError(offset: open, message: "'{' without a closing '}'")
             }
+            let expression: Expression
+            do {
+                expression = try ExpressionParser.interpolation(String(decoding: bytes[(open + 1)..<close], as: UTF8.self))
+            } catch {
+                throw ExpressionError(offset: open + 1 + error.offset, message: error.message)
+            }
+            if open > literalStart { parts.append(.literal(String(decoding: bytes[literalStart..<open], as: UTF8.self))) }
+            parts.append(.expression(expression))
+            index = close + 1
+            literalStart = index
         }
-        if !literal.isEmpty { parts.append(.literal(literal)) }
+        if literalStart < bytes.count { parts.append(.literal(String(decoding: bytes[literalStart...], as: UTF8.self))) }
         return MessageTemplate(raw: text, parts: parts)
     }
 

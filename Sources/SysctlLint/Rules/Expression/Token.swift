@@ -1,4 +1,4 @@
-/// Tokens of the condition language. Offsets are 0-based character positions in the expression text.
+/// Tokens of the condition language. Offsets are 0-based byte positions in the expression text.
 struct Token: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         case number(Double)
@@ -18,49 +18,47 @@ struct ExpressionError: Error, Sendable, Equatable {
 }
 
 enum Lexer {
+    /// Two-byte symbols first, so that `<=` is not read as `<` then `=`.
     static let symbols = ["==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "(", ")", "[", "]", ",", "|"]
+    private static let symbolBytes = symbols.map { Array($0.utf8) }
 
+    /// Works on UTF-8 bytes: every character the language gives meaning to is ASCII, and names and strings are
+    /// taken whole. Offsets are byte offsets, which equal character offsets for the ASCII that rules are written in.
     static func tokens(_ text: String) throws(ExpressionError) -> [Token] {
-        let chars = Array(text)
+        let bytes = Array(text.utf8)
         var tokens: [Token] = []
         var i = 0
-        while i < chars.count {
-            let c = chars[i]
-            if c == " " || c == "\t" || c == "\n" || c == "\r" { i += 1; continue }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A || byte >= 0x80 }
+        func slice(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+        while i < bytes.count {
+            let c = bytes[i]
+            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
             let start = i
-            if c.isNumber {
-                while i < chars.count, chars[i].isNumber || chars[i] == "." || chars[i] == "_" { i += 1 }
-                let literal = String(chars[start..<i]).replacingUnderscores()
+            if isDigit(c) {
+                while i < bytes.count, isDigit(bytes[i]) || bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "_") { i += 1 }
+                let literal = String(decoding: bytes[start..<i].filter { $0 != UInt8(ascii: "_") }, as: UTF8.self)
                 guard let value = Double(literal) else { throw ExpressionError(offset: start, message: "'\(literal)' is not a number") }
                 tokens.append(Token(kind: .number(value), offset: start))
-            } else if c.isLetter || c == "_" {
-                while i < chars.count, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" { i += 1 }
-                tokens.append(Token(kind: .identifier(String(chars[start..<i])), offset: start))
-            } else if c == "\"" || c == "'" {
+            } else if isLetter(c) || c == UInt8(ascii: "_") {
+                while i < bytes.count, isLetter(bytes[i]) || isDigit(bytes[i]) || bytes[i] == UInt8(ascii: "_") { i += 1 }
+                tokens.append(Token(kind: .identifier(slice(start..<i)), offset: start))
+            } else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") {
                 i += 1
-                var value = ""
-                while i < chars.count, chars[i] != c { value.append(chars[i]); i += 1 }
-                guard i < chars.count else { throw ExpressionError(offset: start, message: "unterminated string") }
+                while i < bytes.count, bytes[i] != c { i += 1 }
+                guard i < bytes.count else { throw ExpressionError(offset: start, message: "unterminated string") }
+                tokens.append(Token(kind: .string(slice(start + 1..<i)), offset: start))
                 i += 1
-                tokens.append(Token(kind: .string(value), offset: start))
-            } else if let symbol = symbols.first(where: { matches($0, chars, at: i) }) {
-                i += symbol.count
-                tokens.append(Token(kind: .symbol(symbol), offset: start))
+            } else if let symbol = symbolBytes.firstIndex(where: { bytes[i...].starts(with: $0) }) {
+                i += symbolBytes[symbol].count
+                tokens.append(Token(kind: .symbol(symbols[symbol]), offset: start))
             } else {
-                throw ExpressionError(offset: start, message: "unexpected character '\(c)'")
+                var end = i + 1
+                while end < bytes.count, bytes[end] & 0xC0 == 0x80 { end += 1 }
+                throw ExpressionError(offset: start, message: "unexpected character '\(slice(start..<end))'")
             }
         }
-        tokens.append(Token(kind: .end, offset: chars.count))
+        tokens.append(Token(kind: .end, offset: bytes.count))
         return tokens
     }
-
-    private static func matches(_ symbol: String, _ chars: [Character], at index: Int) -> Bool {
-        let symbolChars = Array(symbol)
-        guard index + symbolChars.count <= chars.count else { return false }
-        return Array(chars[index..<(index + symbolChars.count)]) == symbolChars
-    }
-}
-
-private extension String {
-    func replacingUnderscores() -> String { filter { $0 != "_" } }
 }
