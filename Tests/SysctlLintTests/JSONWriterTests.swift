@@ -85,3 +85,41 @@ import Testing
         #expect(JSONWriter.string([.double(.infinity), .double(.nan)], pretty: false) == "[null,null]")
     }
 }
+
+/// The fleet reader's JSON parser: what the writer writes, it reads back; what RFC 8259 forbids, it refuses with
+/// the byte offset; hostile nesting is bounded.
+@Suite struct JSONParserTests {
+    @Test func readsBackWhatTheWriterWrites() throws {
+        var random = JSONWriterTests.Generator(state: 3)
+        for _ in 0..<400 {
+            let (value, _) = JSONWriterTests.value(depth: 0, &random)
+            for pretty in [true, false] {
+                let text = JSONWriter.string(value, pretty: pretty)
+                let back = try JSONParser.parse(Array(text.utf8))
+                #expect(JSONWriter.string(back, pretty: pretty) == text)
+            }
+        }
+    }
+
+    @Test func decodesEscapes() throws {
+        let value = try JSONParser.parse(Array(#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\ud83d\ude00", "\ud800x", 1.5e2, -0, 12345678901234567890]"#.utf8))
+        #expect(value == .array([.string("a\"b\\c/d\u{8}\u{C}\n\r\t"), .string("é😀"), .string("\u{FFFD}x"), .double(150), .double(-0.0),
+                                 .double(12345678901234567890)]))
+    }
+
+    @Test(arguments: [("", 0), ("{", 1), ("[1,]", 3), ("{\"a\" 1}", 5), ("\"abc", 0), ("\"a\u{1}\"", 2), ("01", 0), ("1.", 2),
+                      ("1e", 2), ("-", 1), ("tru", 0), ("{} x", 3), ("\"\\x\"", 1), ("\"\\u12\"", 3), ("{1:2}", 1)])
+    func refusesWhatRFC8259Forbids(text: String, offset: Int) {
+        do {
+            _ = try JSONParser.parse(Array(text.utf8))
+            Issue.record("accepted \(text)")
+        } catch {
+            #expect(error.offset == offset, "\(text): \(error.message)")
+        }
+    }
+
+    @Test func nestingIsBounded() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
+    }
+}

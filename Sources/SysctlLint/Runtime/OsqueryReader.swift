@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads osquery's `system_controls` table: `osqueryi --json` output (a JSON array of rows, one host unless rows
 /// name one) or a scheduled query's results log (one JSON object a line, with `hostIdentifier`, in event or
 /// snapshot form). The log is streamed: one host's rows are held at a time, so memory stays flat with fleet size.
@@ -9,7 +7,7 @@ public final class OsqueryReader {
     private let source: String
     private var current: RuntimeSnapshot?
     private var arrayHosts: [RuntimeSnapshot]?
-    private var pendingLine: String?
+    private var pendingLine: ArraySlice<UInt8>?
 
     public init(lines: LineStream, source: String) {
         self.lines = lines
@@ -20,7 +18,7 @@ public final class OsqueryReader {
     public func next() -> RuntimeSnapshot? {
         if arrayHosts == nil, current == nil, pendingLine == nil {
             guard let first = nextNonEmpty() else { return nil }
-            if first.hasPrefix("[") {
+            if first.first == UInt8(ascii: "[") {
                 arrayHosts = readArray(startingWith: first)
             } else {
                 pendingLine = first
@@ -32,7 +30,18 @@ public final class OsqueryReader {
         while let line = pendingLine ?? nextNonEmpty() {
             pendingLine = nil
             let number = lines.lineNumber
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+            let object: JSONValue
+            do throws(JSONParser.Failure) {
+                object = try JSONParser.parse(line)
+            } catch {
+                var broken = current ?? RuntimeSnapshot(source: source)
+                broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+                    location: SourceLocation(file: source, line: number, column: error.offset + 1),
+                    message: "not a JSON object of an osquery results log (\(error.message)); skipped"))
+                current = broken
+                continue
+            }
+            guard case .object = object else {
                 var broken = current ?? RuntimeSnapshot(source: source)
                 broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
                     location: SourceLocation(file: source, line: number, column: 1),
@@ -47,9 +56,10 @@ public final class OsqueryReader {
                 return snapshot
             }
             var snapshot = current ?? Self.fleetSnapshot(source: source, host: host)
-            if let rows = object["snapshot"] as? [[String: Any]] {
+            if case .array(let rows)? = object["snapshot"] {
+                snapshot.entries.reserveCapacity(snapshot.entries.count + rows.count)
                 for row in rows { Self.add(row, line: number, to: &snapshot) }
-            } else if let columns = object["columns"] as? [String: Any], (object["action"] as? String) != "removed" {
+            } else if let columns = object["columns"], case .object = columns, object["action"] != .string("removed") {
                 Self.add(columns, line: number, to: &snapshot)
             }
             current = snapshot
@@ -58,23 +68,38 @@ public final class OsqueryReader {
         return current
     }
 
-    private func nextNonEmpty() -> String? {
-        while let line = lines.nextText() {
-            let trimmed = line.trimmingSpaces()
-            if !trimmed.isEmpty { return trimmed }
+    /// The next line that is not blank, as bytes.
+    private func nextNonEmpty() -> ArraySlice<UInt8>? {
+        while let line = lines.nextLine() {
+            if line.contains(where: { !UTF8Text.isBlank($0) }) { return line }
         }
         return nil
     }
 
-    /// `osqueryi --json` prints one array; it is one host's table, so reading it whole is bounded.
-    private func readArray(startingWith first: String) -> [RuntimeSnapshot] {
-        var text = first
-        while let line = lines.nextText() { text += "\n" + line }
-        guard let rows = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [[String: Any]] else {
+    /// `osqueryi --json` prints one array: one host's table, read whole up to the size limit of any input.
+    private func readArray(startingWith first: ArraySlice<UInt8>) -> [RuntimeSnapshot] {
+        var text = Array(first)
+        var tooLarge = false
+        while let line = lines.nextLine() {
+            text.append(0x0A)
+            text.append(contentsOf: line)
+            if text.count > InputReader.defaultSizeLimit { tooLarge = true; break }
+        }
+        let parsed: JSONValue?
+        var problem = "not a JSON array of osquery rows; nothing read"
+        if tooLarge {
+            parsed = nil
+            problem = "an osquery JSON array larger than \(InputReader.defaultSizeLimit / 1024 / 1024) MiB; nothing read"
+        } else {
+            do throws(JSONParser.Failure) { parsed = try JSONParser.parse(text) } catch {
+                parsed = nil
+                problem = "not a JSON array of osquery rows (\(error.message) at byte \(error.offset + 1)); nothing read"
+            }
+        }
+        guard case .array(let rows)? = parsed else {
             var broken = RuntimeSnapshot(source: source)
             broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
-                location: SourceLocation(file: source, line: 1, column: 1),
-                message: "not a JSON array of osquery rows; nothing read"))
+                location: SourceLocation(file: source, line: 1, column: 1), message: problem))
             return [broken]
         }
         var hosts: [RuntimeSnapshot] = []
@@ -98,19 +123,18 @@ public final class OsqueryReader {
         return snapshot
     }
 
-    static func host(of object: [String: Any]) -> String? {
+    static func host(of object: JSONValue) -> String? {
+        guard case .object(let pairs) = object else { return nil }
         for field in ["hostIdentifier", "host_identifier", "host", "hostname", "host_hostname", "host_display_name"] {
-            if let value = object[field] as? String, !value.isEmpty { return value }
+            if case .string(let value)? = pairs.first(where: { $0.key == field })?.value, !value.isEmpty { return value }
         }
-        if let decorations = object["decorations"] as? [String: Any], let name = decorations["hostname"] as? String {
-            return name
-        }
+        if case .string(let name)? = object["decorations"]?["hostname"] { return name }
         return nil
     }
 
-    static func add(_ row: [String: Any], line: Int, to snapshot: inout RuntimeSnapshot) {
-        guard let name = row["name"] as? String, !name.isEmpty else { return }
-        let value = (row["current_value"] ?? row["value"]).map { "\($0)" } ?? ""
+    static func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
+        guard case .string(let name)? = row["name"], !name.isEmpty else { return }
+        let value = (row["current_value"] ?? row["value"]).map(\.plainText) ?? ""
         snapshot.entries.append(RuntimeSnapshot.Entry(key: name, value: value, line: line))
     }
 }

@@ -32,6 +32,15 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
+    /// A scalar as text: a string as it is, a number or boolean as JSON writes it, null as empty.
+    var plainText: String {
+        switch self {
+        case .string(let text): text
+        case .null: ""
+        default: JSONWriter.string(self, pretty: false)
+        }
+    }
+
     /// Adds or replaces a member of an object (no effect on other values).
     public subscript(key: String) -> JSONValue? {
         get {

@@ -1,0 +1,192 @@
+/// A JSON reader over UTF-8 bytes for fleet exports: one osquery log line (one host) at a time, with no bridging
+/// to Foundation objects. Strict RFC 8259 syntax; limits keep hostile input bounded: nesting depth, and the input
+/// itself (a line is already capped by `LineStream`). Numbers keep their exact text's value: integers as `Int`
+/// when they fit, anything else as `Double`.
+struct JSONParser {
+    struct Failure: Error, Equatable {
+        /// 0-based byte offset of the problem.
+        var offset: Int
+        var message: String
+    }
+
+    static let maximumDepth = 64
+
+    static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
+        let array = Array(bytes)
+        return try array.withUnsafeBufferPointer { buffer throws(Failure) -> JSONValue in
+            var parser = JSONParser(bytes: buffer)
+            parser.skipBlanks()
+            let value = try parser.value(depth: 0)
+            parser.skipBlanks()
+            guard parser.offset == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
+            return value
+        }
+    }
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var offset = 0
+
+    private init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
+
+    private mutating func skipBlanks() {
+        while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
+            offset += 1
+        }
+    }
+
+    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
+        guard offset < bytes.count else { throw failure("unexpected end of input") }
+        switch bytes[offset] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return try array(depth: depth)
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        default: throw failure("unexpected character")
+        }
+    }
+
+    private mutating func object(depth: Int) throws(Failure) -> JSONValue {
+        offset += 1
+        var pairs: [(key: String, value: JSONValue)] = []
+        skipBlanks()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(pairs) }
+        while true {
+            skipBlanks()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
+            let key = try string()
+            skipBlanks()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
+            offset += 1
+            skipBlanks()
+            pairs.append((key, try value(depth: depth + 1)))
+            skipBlanks()
+            guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(pairs) }
+            throw failure("expected ',' or '}' in an object")
+        }
+    }
+
+    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+        offset += 1
+        var items: [JSONValue] = []
+        skipBlanks()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+        while true {
+            skipBlanks()
+            items.append(try value(depth: depth + 1))
+            skipBlanks()
+            guard offset < bytes.count else { throw failure("unexpected end of input in an array") }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+            throw failure("expected ',' or ']' in an array")
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(Failure) {
+        let count = word.utf8CodeUnitCount
+        guard offset + count <= bytes.count,
+              UnsafeBufferPointer(start: word.utf8Start, count: count).elementsEqual(bytes[offset..<offset + count]) else {
+            throw failure("unexpected character")
+        }
+        offset += count
+    }
+
+    private mutating func number() throws(Failure) -> JSONValue {
+        let start = offset
+        func digits() -> Int {
+            let from = offset
+            while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39 { offset += 1 }
+            return offset - from
+        }
+        if bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+        let integerStart = offset
+        guard digits() > 0 else { throw failure("a number needs digits") }
+        if bytes[integerStart] == UInt8(ascii: "0"), offset - integerStart > 1 { throw Failure(offset: integerStart, message: "a number cannot start with 0") }
+        var isInteger = true
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: ".") {
+            offset += 1
+            isInteger = false
+            guard digits() > 0 else { throw failure("a fraction needs digits") }
+        }
+        if offset < bytes.count, bytes[offset] | 0x20 == UInt8(ascii: "e") {
+            offset += 1
+            isInteger = false
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
+            guard digits() > 0 else { throw failure("an exponent needs digits") }
+        }
+        let text = String(decoding: bytes[start..<offset], as: UTF8.self)
+        if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") { return .int(integer) }
+        return .double(Double(text) ?? .nan)
+    }
+
+    /// A string, its escapes decoded. Raw control characters are refused, as RFC 8259 requires; invalid UTF-8 and
+    /// lone surrogates become U+FFFD rather than failing a whole host.
+    private mutating func string() throws(Failure) -> String {
+        offset += 1
+        let start = offset
+        while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 { offset += 1 }
+        guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
+        if bytes[offset] == UInt8(ascii: "\"") {
+            defer { offset += 1 }
+            return String(decoding: bytes[start..<offset], as: UTF8.self)
+        }
+        var decoded = Array(bytes[start..<offset])
+        while true {
+            guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") { offset += 1; return String(decoding: decoded, as: UTF8.self) }
+            guard byte >= 0x20 else { throw failure("a control character inside a string must be escaped") }
+            guard byte == UInt8(ascii: "\\") else { decoded.append(byte); offset += 1; continue }
+            offset += 1
+            guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
+            let escape = bytes[offset]
+            offset += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
+            case UInt8(ascii: "b"): decoded.append(0x08)
+            case UInt8(ascii: "f"): decoded.append(0x0C)
+            case UInt8(ascii: "n"): decoded.append(0x0A)
+            case UInt8(ascii: "r"): decoded.append(0x0D)
+            case UInt8(ascii: "t"): decoded.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar), offset + 1 < bytes.count, bytes[offset] == UInt8(ascii: "\\"), bytes[offset + 1] == UInt8(ascii: "u") {
+                    let mark = offset
+                    offset += 2
+                    let low = try hex4()
+                    if (0xDC00..<0xE000).contains(low) { scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00) } else { offset = mark }
+                }
+                decoded.append(contentsOf: String(Unicode.Scalar(scalar).map(Character.init) ?? "\u{FFFD}").utf8)
+            default:
+                throw Failure(offset: offset - 2, message: "unknown escape '\\\(String(decoding: [escape], as: UTF8.self))'")
+            }
+        }
+    }
+
+    private mutating func hex4() throws(Failure) -> UInt32 {
+        guard offset + 4 <= bytes.count else { throw failure("\\u needs four hex digits") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[offset]
+            let digit: UInt32
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - 0x30)
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - 0x61 + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - 0x41 + 10)
+            default: throw failure("\\u needs four hex digits")
+            }
+            value = value << 4 | digit
+            offset += 1
+        }
+        return value
+    }
+}
