@@ -50,15 +50,20 @@ public struct Linter: Sendable {
         }
         let files = request.config + (runtimeFile.map { [$0] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
-        findings.sort { a, b in
+        // Sorted through small keys and a permutation: comparing findings themselves copies them on every step.
+        let keys = findings.map { finding in
+            (rank: finding.location.flatMap { order[$0.file] } ?? Int.max, location: finding.location, rule: finding.rule)
+        }
+        let permutation = keys.indices.sorted { i, j in
+            let a = keys[i], b = keys[j]
             let la = a.location, lb = b.location
-            let fa = la.flatMap { order[$0.file] } ?? Int.max, fb = lb.flatMap { order[$0.file] } ?? Int.max
-            if fa != fb { return fa < fb }
-            if fa == Int.max, let fileA = la?.file, let fileB = lb?.file, fileA != fileB { return fileA < fileB }
+            if a.rank != b.rank { return a.rank < b.rank }
+            if a.rank == Int.max, let fileA = la?.file, let fileB = lb?.file, fileA != fileB { return fileA < fileB }
             if la?.line != lb?.line { return (la?.line ?? 0) < (lb?.line ?? 0) }
             if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
             return a.rule < b.rule
         }
+        findings = permutation.map { findings[$0] }
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated

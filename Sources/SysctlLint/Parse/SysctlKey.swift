@@ -63,14 +63,17 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     /// Spelling problems the loaders treat differently or fail on.
     public var spellingIssues: [KeySpellingIssue] {
         var issues: [KeySpellingIssue] = []
-        let raw = Self.toPath(written)
-        let components = raw.split(separator: "/", omittingEmptySubsequences: false)
-        if raw.contains("//") { issues.append(.repeatedSeparator) }
-        if raw.count > 1, raw.hasSuffix("/") { issues.append(.trailingSeparator) }
+        let raw = Array(Self.toPath(written).utf8)
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
+        if zip(raw, raw.dropFirst()).contains(where: { $0 == slash && $1 == slash }) { issues.append(.repeatedSeparator) }
+        if raw.count > 1, raw.last == slash { issues.append(.trailingSeparator) }
         if path.hasPrefix("proc/sys/") || path == "proc/sys" { issues.append(.procSysPrefix) }
-        if components.contains("..") { issues.append(.parentComponent) }
-        if written.contains(where: { $0 == " " || $0 == "\t" }) { issues.append(.innerWhitespace) }
-        if written.contains("{") && written.contains("}") { issues.append(.braces) }
+        if raw.split(separator: slash, omittingEmptySubsequences: false).contains(where: { $0.elementsEqual([dot, dot]) }) {
+            issues.append(.parentComponent)
+        }
+        let bytes = written.utf8
+        if bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { issues.append(.innerWhitespace) }
+        if bytes.contains(UInt8(ascii: "{")) && bytes.contains(UInt8(ascii: "}")) { issues.append(.braces) }
         return issues
     }
 }

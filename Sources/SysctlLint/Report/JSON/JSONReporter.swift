@@ -66,20 +66,24 @@ public struct JSONReporter: Sendable {
 
     /// One finding as the contract describes it; `host` only for fleet exports.
     static func object(_ finding: Finding) -> JSONValue {
-        var object: JSONValue = [
-            "rule": .string(finding.rule),
-            "severity": .string(finding.severity.rawValue),
-            "key": JSONValue(finding.key),
-            "value": JSONValue(finding.value),
-            "file": JSONValue(finding.location?.file),
-            "line": JSONValue(finding.location?.line),
-            "column": JSONValue(finding.location?.column),
-            "message": .string(finding.message),
-            "fix": JSONValue(finding.fix),
-            "references": JSONValue(finding.references),
+        // Built in the writer's key order, so that writing it needs no sort.
+        var pairs: [(key: String, value: JSONValue)] = [
+            ("column", JSONValue(finding.location?.column)),
+            ("file", JSONValue(finding.location?.file)),
+            ("fix", JSONValue(finding.fix)),
         ]
-        if let host = finding.host { object["host"] = .string(host) }
-        return object
+        pairs.reserveCapacity(11)
+        if let host = finding.host { pairs.append(("host", .string(host))) }
+        pairs += [
+            ("key", JSONValue(finding.key)),
+            ("line", JSONValue(finding.location?.line)),
+            ("message", .string(finding.message)),
+            ("references", JSONValue(finding.references)),
+            ("rule", .string(finding.rule)),
+            ("severity", .string(finding.severity.rawValue)),
+            ("value", JSONValue(finding.value)),
+        ]
+        return .object(pairs)
     }
 }
 

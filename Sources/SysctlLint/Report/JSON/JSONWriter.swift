@@ -94,7 +94,8 @@ public struct JSONWriter: Sendable {
     // MARK: Key order
 
     static func sorted(_ pairs: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)] {
-        pairs.count < 2 ? pairs : pairs.sorted { precedes($0.key, $1.key) }
+        if pairs.count < 2 || zip(pairs, pairs.dropFirst()).allSatisfy({ precedes($0.key, $1.key) }) { return pairs }
+        return pairs.sorted { precedes($0.key, $1.key) }
     }
 
     /// `JSONSerialization`'s order: `compare` with `[.numeric, .caseInsensitive, .forcedOrdering]` in the system
