@@ -168,7 +168,7 @@ struct Timeouts: ParsableCommand {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
         let result = linter.lint(input.request(config: input.configuration(project: projectConfig),
-                                               runtime: input.runtime()?.next(), project: projectConfig))
+                                               runtime: input.runtime()?.next(), project: projectConfig)).forDisplay
         let reporter = TextReporter(color: false, showSchedules: true)
         print("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):")
         print(reporter.figureTable(result.figures), terminator: "")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SysctlLint
 
 /// Exit status: 0 nothing reached the fail level, 1 a finding did, 2 usage errors, unusable input or rule files.
 /// swift-argument-parser would exit 64 on usage errors; we map that to 2.
@@ -19,7 +20,7 @@ enum EntryPoint {
                 print(message)
                 exit(0)
             }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            FileHandle.standardError.write(Data((safeLines(message) + "\n").utf8))
             exit(2)
         }
     }
@@ -37,4 +38,15 @@ struct SysctlLintCommand: ParsableCommand {
         subcommands: [Check.self, Timeouts.self, RulesCommand.self, Explain.self, Diff.self, Init.self],
         defaultSubcommand: Check.self
     )
+}
+
+/// An error message for stderr, where CI systems read workflow commands too: argument values it quotes have their
+/// control characters escaped, and no line of it can start a `::` command.
+func safeLines(_ message: String) -> String {
+    message.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { line in
+            let escaped = DisplayText.escaped(String(line))
+            return escaped.hasPrefix("::") ? " " + escaped : escaped
+        }
+        .joined(separator: "\n")
 }

@@ -179,7 +179,7 @@ struct InputOptions: ParsableArguments {
 /// Prints problems that make the run unusable and exits with status 2.
 func fail(_ messages: [String]) -> Never {
     for message in messages {
-        FileHandle.standardError.write(Data(("sysctl-lint: " + message + "\n").utf8))
+        FileHandle.standardError.write(Data(("sysctl-lint: " + DisplayText.escaped(message) + "\n").utf8))
     }
     exit(2)
 }

@@ -10,7 +10,7 @@ import Testing
 
     @Test func githubEscapesDataAndProperties() {
         let line = GitHubReporter().annotations([Self.finding])
-        #expect(line == "::warning file=dir%2Ca%3Ab/100%25.conf,line=3,col=7,title=sysctl-lint r::50%25 of%0Athe value, really: yes%0Afix: do x\n")
+        #expect(line == "::warning file=dir%2Ca%3Ab/100%25.conf,line=3,col=7,title=sysctl-lint r::50%25 of\\nthe value, really: yes%0Afix: do x\n")
     }
 
     @Test func githubSummaryPointsToSarifBeyondTheAnnotationLimit() {
@@ -23,7 +23,7 @@ import Testing
     func gccSpellsSeveritiesAsCompilersDo(severity: Severity, word: String) {
         var finding = Self.finding
         finding.severity = severity
-        #expect(GCCReporter().render([finding]) == "dir,a:b/100%.conf:3:7: \(word): 50% of the value, really: yes [r]\n")
+        #expect(GCCReporter().render([finding]) == "dir,a:b/100%.conf:3:7: \(word): 50% of\\nthe value, really: yes [r]\n")
     }
 }
 

@@ -31,6 +31,7 @@ public struct ChangeReviewReporter: Sendable {
     }
 
     public func text(_ review: ChangeReview, old: String, new: String) -> String {
+        let review = review.forDisplay, old = DisplayText.escaped(old), new = DisplayText.escaped(new)
         let reporter = TextReporter(color: color)
         var out = "Changes from \(old) to \(new), for \(Self.kernelLine(review)):\n"
         out += "\nValues that change (\(review.values.count)):\n"
@@ -55,14 +56,9 @@ public struct ChangeReviewReporter: Sendable {
     }
 
     public func markdown(_ review: ChangeReview, old: String, new: String) -> String {
-        func cell(_ text: String) -> String {
-            "`" + text.replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
-        }
-        func prose(_ text: String) -> String {
-            text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
-        }
+        let cell = MarkdownText.code, prose = MarkdownText.prose
         var out = "### sysctl-lint: \(Self.summary(review))\n\n"
-        out += "From `\(old)` to `\(new)`, for \(Self.kernelLine(review)).\n"
+        out += "From \(cell(old)) to \(cell(new)), for \(Self.kernelLine(review)).\n"
         if !review.values.isEmpty {
             out += "\n| Key | Before | After |\n|---|---|---|\n"
             for change in review.values {

@@ -6,7 +6,7 @@ public struct GCCReporter: Sendable {
     public init() {}
 
     public func render(_ findings: [Finding]) -> String {
-        findings.map { finding in
+        findings.map(\.forDisplay).map { finding in
             let place = finding.location.map { "\($0.file):\($0.line):\($0.column)" } ?? "sysctl-lint"
             let message = finding.message.replacingOccurrences(of: "\n", with: " ")
             return "\(place): \(Self.severity(finding.severity)): \(message) [\(finding.rule)]\n"
@@ -35,7 +35,7 @@ public struct GitHubReporter: Sendable {
     /// One workflow command per finding.
     public func annotations(_ findings: [Finding]) -> String {
         var out = ""
-        for finding in findings {
+        for finding in findings.map(\.forDisplay) {
             var properties: [String] = []
             if let location = finding.location {
                 properties += ["file=\(Self.property(location.file))", "line=\(location.line)", "col=\(location.column)"]

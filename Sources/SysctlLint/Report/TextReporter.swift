@@ -15,6 +15,7 @@ public struct TextReporter: Sendable {
     }
 
     public func render(_ result: LintResult) -> String {
+        let result = result.forDisplay
         var out = findingLines(result)
         if !result.findings.isEmpty { out += "\n" }
         let kernel = "Linux \(result.kernel)\(kernelNote(result))\(stateNote(result))"
@@ -66,6 +67,7 @@ public struct TextReporter: Sendable {
     /// One host of a fleet: a heading, then its findings; figures are left out to keep fleet reports readable.
     public func renderHost(_ result: LintResult) -> String {
         guard !result.findings.isEmpty else { return "" }
+        let result = result.forDisplay
         let counts = Severity.phrase(result.counts, skippingZero: true)
         return paint("== \(result.host ?? "host") (Linux \(result.kernel)): \(counts)", .bold) + "\n"
             + findingLines(result) + "\n"
@@ -101,7 +103,7 @@ public struct TextReporter: Sendable {
 
     public func findingLines(_ findings: [Finding]) -> String {
         var out = ""
-        for finding in findings {
+        for finding in findings.map(\.forDisplay) {
             var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
             place = paint(place, .bold)
             let severity = paint(finding.severity.rawValue, finding.severity.style)

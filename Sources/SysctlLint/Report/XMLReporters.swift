@@ -7,6 +7,8 @@ public struct CheckstyleReporter: Sendable {
     }
 
     public func render(_ findings: [Finding], files: [String]) -> String {
+        // XML 1.0 cannot hold most control characters even as references; they are shown escaped.
+        let findings = findings.map(\.forDisplay), files = files.map(DisplayText.escaped)
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<checkstyle version=\"4.3\">\n"
         for (file, group) in XML.grouped(findings, files: files, paths: paths) {
             out += "  <file name=\"\(XML.escape(file))\">\n"
@@ -38,6 +40,8 @@ public struct JUnitReporter: Sendable {
     }
 
     public func render(_ findings: [Finding], files: [String]) -> String {
+        // XML 1.0 cannot hold most control characters even as references; they are shown escaped.
+        let findings = findings.map(\.forDisplay), files = files.map(DisplayText.escaped)
         let groups = XML.grouped(findings, files: files, paths: paths)
         let failures = findings.filter(isFailure).count
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

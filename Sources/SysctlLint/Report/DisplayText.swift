@@ -1,0 +1,151 @@
+/// Text taken from input (keys, values, file names, host names, messages quoting them) made safe to print on a
+/// terminal or in a CI log: control characters become visible escapes (`\r`, `\n`, `\x1b`, `\u{9b}`), so no
+/// input can start a new line (a forged `::error` workflow command or gcc diagnostic), move the cursor, set a
+/// window title or clear the screen. Tab stays, as sysctl prints it inside values. JSON, SARIF and GitLab reports
+/// need none of this: their writer escapes every control character.
+public enum DisplayText {
+    /// C0 controls other than tab, DEL, C1 controls (CSI is U+009B), and the Unicode line and paragraph
+    /// separators that some viewers break lines at.
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09: false
+        case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    public static func escaped(_ text: String) -> String {
+        // The common case (nothing to escape) returns the string itself without copying.
+        guard text.utf8.contains(where: { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }),
+              text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            guard needsEscape(scalar) else { out.unicodeScalars.append(scalar); continue }
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            default:
+                let hex = String(scalar.value, radix: 16)
+                out += scalar.value < 0x80 ? "\\x" + (hex.count < 2 ? "0" + hex : hex) : "\\u{\(hex)}"
+            }
+        }
+        return out
+    }
+
+    static func escaped(_ text: String?) -> String? { text.map(escaped) }
+}
+
+extension SourceLocation {
+    var forDisplay: SourceLocation {
+        var copy = self
+        copy.file = DisplayText.escaped(file)
+        return copy
+    }
+}
+
+extension Finding {
+    /// The finding with everything that can come from input escaped for a terminal or a log line.
+    public var forDisplay: Finding {
+        var copy = self
+        copy.key = DisplayText.escaped(key)
+        copy.value = DisplayText.escaped(value)
+        copy.location = location?.forDisplay
+        copy.message = DisplayText.escaped(message)
+        copy.fix = DisplayText.escaped(fix)
+        copy.host = DisplayText.escaped(host)
+        return copy
+    }
+}
+
+extension ComputedFigure {
+    var forDisplay: ComputedFigure {
+        var copy = self
+        copy.inputs = inputs.map { input in
+            var input = input
+            input.value = DisplayText.escaped(input.value)
+            input.source = DisplayText.escaped(input.source)
+            input.rejected = input.rejected.map { rejected in
+                var rejected = rejected
+                rejected.value = DisplayText.escaped(rejected.value)
+                rejected.source = DisplayText.escaped(rejected.source)
+                return rejected
+            }
+            return input
+        }
+        return copy
+    }
+}
+
+extension LintResult {
+    /// The result with everything taken from input escaped, for the text, gcc, github, JUnit and Checkstyle
+    /// formats.
+    public var forDisplay: LintResult {
+        var copy = self
+        copy.findings = findings.map(\.forDisplay)
+        copy.suppressed = suppressed.map(\.forDisplay)
+        copy.figures = figures.map(\.forDisplay)
+        copy.files = files.map(DisplayText.escaped)
+        copy.host = DisplayText.escaped(host)
+        copy.runtimeSource = DisplayText.escaped(runtimeSource)
+        copy.units = units.map { unit in
+            var unit = unit
+            unit.files = unit.files.map(DisplayText.escaped)
+            unit.figures = unit.figures.map(\.forDisplay)
+            return unit
+        }
+        return copy
+    }
+}
+
+extension ChangeReview {
+    /// The review with everything taken from input escaped, for the text and Markdown forms.
+    var forDisplay: ChangeReview {
+        var copy = self
+        copy.values = values.map { change in
+            var change = change
+            change.key = DisplayText.escaped(change.key)
+            change.before = DisplayText.escaped(change.before)
+            change.after = DisplayText.escaped(change.after)
+            change.defaultValue = DisplayText.escaped(change.defaultValue)
+            change.beforeLocation = change.beforeLocation?.forDisplay
+            change.afterLocation = change.afterLocation?.forDisplay
+            return change
+        }
+        copy.figures = figures.map { change in
+            var change = change
+            change.before = change.before?.forDisplay
+            change.after = change.after?.forDisplay
+            return change
+        }
+        copy.introduced = introduced.map(\.forDisplay)
+        copy.resolved = resolved.map(\.forDisplay)
+        return copy
+    }
+}
+
+/// Markdown for a pull-request comment, where input must not become markup: no HTML, images, links, mentions or
+/// emphasis, and no way out of a table cell or a code span.
+enum MarkdownText {
+    /// Inline code: backticks cannot close it (they become `'`), `|` cannot end the table cell.
+    static func code(_ text: String) -> String {
+        "`" + DisplayText.escaped(text).replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+    }
+
+    /// Running text inside a table cell: the characters that start emphasis, code, links, images or strikethrough
+    /// (or end the cell) backslash-escaped, `<` and `&` as entities (no HTML), `@` followed by a zero-width space
+    /// (no mention); control characters as `DisplayText` shows them.
+    static func prose(_ text: String) -> String {
+        var out = ""
+        for character in DisplayText.escaped(text) {
+            switch character {
+            case "\\", "`", "*", "_", "[", "]", "|", "~":
+                out.append("\\"); out.append(character)
+            case "<": out += "&lt;"
+            case "&": out += "&amp;"
+            case "@": out += "@\u{200B}"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
