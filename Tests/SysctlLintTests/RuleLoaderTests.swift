@@ -81,6 +81,24 @@ import Testing
         #expect(found.message.contains("nested too deeply"))
     }
 
+    /// Chains of any operator, not only parentheses, are bounded: evaluation recurses once per level.
+    @Test(arguments: [
+        (Array(repeating: "value", count: 200).joined(separator: " + ") + " > 1", "nested too deeply"),
+        (Array(repeating: "value > 1", count: 200).joined(separator: " and "), "nested too deeply"),
+        (Array(repeating: "1<1", count: 1100).joined(separator: " or "), "tokens"),
+        (String(repeating: "1", count: 9000) + " > 1", "bytes"),
+    ])
+    func longChainsAreRejectedNotCrashing(_ condition: String, _ fragment: String) throws {
+        let found = try #require(problem(Self.rule(when: "\"\(condition)\"")))
+        #expect(found.message.contains(fragment), "\(found.message.prefix(120))")
+    }
+
+    @Test func longChainsInMessagesAreRejectedToo() throws {
+        let chain = Array(repeating: "value", count: 200).joined(separator: " + ")
+        let found = try #require(problem(Self.rule(message: "\"gives {\(chain)}\"")))
+        #expect(found.message.contains("nested too deeply"), "\(found.message.prefix(120))")
+    }
+
     @Test func duplicateIdsAndBadSeverityAreRejected() throws {
         let twice = Self.rule() + "\n" + Self.rule().replacingOccurrences(of: "rules:\n", with: "")
         #expect(try #require(problem(twice)).message.contains("defined twice"))

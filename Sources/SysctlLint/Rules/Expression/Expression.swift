@@ -25,6 +25,17 @@ indirect enum Expression: Sendable {
     case binary(String, Expression, Expression)
     case membership(Expression, [Expression])
 
+    /// Levels of the operator tree (a leaf is 1); callers bound the expression's size first.
+    var height: Int {
+        switch self {
+        case .number, .string, .bool, .version, .value, .defaultValue, .key, .isSet, .figure, .giveUp, .kernel, .ignoreFailure: 1
+        case .field(let inner, _), .fieldCount(let inner), .text(let inner), .unary(_, let inner): inner.height + 1
+        case .call(_, let arguments): (arguments.map(\.height).max() ?? 0) + 1
+        case .binary(_, let left, let right): max(left.height, right.height) + 1
+        case .membership(let left, let items): max(left.height, items.map(\.height).max() ?? 0) + 1
+        }
+    }
+
     enum Function: String, Sendable, CaseIterable {
         case min, max, abs
         /// Formatting for messages: seconds as `2h 11m 15s`, bytes as `16 MiB`.

@@ -7,7 +7,11 @@ import DataTree
 /// `key("k")`, `is_set("k")`, `figure("name")`, `give_up("name")`, `fields(x)`, `text(x)`, `min`, `max`, `abs`, `duration`, `bytes`.
 /// There are no loops, no recursion and no variables, so every expression terminates; nesting is capped.
 struct ExpressionParser {
+    /// Limits that keep a hostile rule file from exhausting the stack or the CPU: nesting of any operator,
+    /// tokens and bytes per expression.
     static let maxDepth = 64
+    static let maxTokens = 1024
+    static let maxLength = 8192
 
     private var tokens: [Token]
     private var position = 0
@@ -18,6 +22,7 @@ struct ExpressionParser {
         var parser = try ExpressionParser(text)
         let (expression, type) = try parser.parseOr()
         try parser.expectEnd()
+        try checkHeight(expression, offset: 0)
         guard type == .bool else {
             throw ExpressionError(offset: 0, message: "a condition must be true or false, but this is a \(type.rawValue)")
         }
@@ -40,11 +45,26 @@ struct ExpressionParser {
             type = .string
         }
         try parser.expectEnd()
+        try checkHeight(expression, offset: 0)
         return expression
     }
 
     private init(_ text: String) throws(ExpressionError) {
+        guard text.utf8.count <= Self.maxLength else {
+            throw ExpressionError(offset: Self.maxLength, message: "expression longer than \(Self.maxLength) bytes")
+        }
         tokens = try Lexer.tokens(text)
+        guard tokens.count <= Self.maxTokens else {
+            throw ExpressionError(offset: tokens[Self.maxTokens].offset, message: "expression longer than \(Self.maxTokens) tokens")
+        }
+    }
+
+    /// A parsed expression whose operator tree is deeper than `maxDepth` (a long `a + a + …` chain) is refused
+    /// too: evaluating it recurses once per level. The token limit bounds this walk itself.
+    private static func checkHeight(_ expression: Expression, offset: Int) throws(ExpressionError) {
+        guard expression.height <= maxDepth else {
+            throw ExpressionError(offset: offset, message: "expression nested too deeply: more than \(maxDepth) levels of operators")
+        }
     }
 
     private var current: Token { tokens[position] }
