@@ -152,3 +152,28 @@ import Testing
         #expect(summary.hazards.first { $0.rule == "tcp-retries2-low" }?.hosts == 2)
     }
 }
+
+/// Snapshot readers stay bounded whatever the stream holds.
+@Suite struct SnapshotLimitTests {
+    @Test func aSnapshotBeyondTheHostLimitIsCutWithANote() throws {
+        let text = String(repeating: "net.ipv4.conf.veth0.rp_filter = 1\n", count: 40_000)  // about 1.3 MiB
+        let snapshot = SysctlDumpReader().read(try RuntimeTests.stream(text), source: "big", sizeLimit: 1024 * 1024)
+        #expect(snapshot.entries.count < 40_000)
+        #expect(snapshot.notes.contains { $0.message.contains("larger than 1 MiB") })
+    }
+
+    @Test func formatSniffingLooksAtTheStartOfTheFirstContentOnly() throws {
+        let blankThenJSON = try RuntimeTests.stream(String(repeating: " \n", count: 100_000) + "[{\"name\": \"vm.swappiness\"}]\n")
+        #expect(blankThenJSON.peekFirstContent() == "[{\"name\": \"vm.swappiness\"}]")
+        let longLine = try RuntimeTests.stream(String(repeating: "x", count: 3_000_000))
+        #expect(longLine.peekFirstContent()?.utf8.count == 64)
+        #expect(longLine.nextLine()?.count == 3_000_000, "peeking consumed nothing")
+    }
+
+    @Test func aLineWithoutEndIsReadInOnePassAndCut() throws {
+        let stream = try RuntimeTests.stream(String(repeating: "\0", count: InputReader.defaultSizeLimit + 100_000))
+        let first = try #require(stream.nextLine())
+        #expect(first.count > InputReader.defaultSizeLimit - LineStream.chunkSize)
+        #expect(stream.bytesConsumed == first.count)
+    }
+}

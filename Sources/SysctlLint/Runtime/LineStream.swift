@@ -7,9 +7,15 @@ public final class LineStream {
     private let closeWhenDone: Bool
     private var buffer: [UInt8] = []
     private var start = 0
+    private var scanned = 0
     private var finished = false
     /// Number of the line last returned, 1-based.
     public private(set) var lineNumber = 0
+    /// Bytes of the lines returned so far, for readers that bound what one host may hold.
+    public private(set) var bytesConsumed = 0
+    /// What one host's snapshot may hold (a `sysctl -a` of a large host is a few MiB): a bigger one is cut there
+    /// with a note, so that `--snapshot - </dev/zero` ends.
+    public static let hostSizeLimit = 64 * 1024 * 1024
     static let chunkSize = 1 << 16
 
     public init(handle: FileHandle, closeWhenDone: Bool) {
@@ -34,19 +40,22 @@ public final class LineStream {
         if closeWhenDone { try? handle.close() }
     }
 
-    /// The first line that is not blank, without consuming anything: for telling formats apart. What it reads
-    /// stays in the buffer for `nextLine()`.
-    public func peekFirstContent() -> String? {
+    /// The start of the first line that is not blank (at most `length` bytes, trimmed), without consuming
+    /// anything: for telling formats apart. What it reads stays in the buffer for `nextLine()`. Each byte is looked
+    /// at once, and a stream of blanks is given up on at the size limit.
+    public func peekFirstContent(length: Int = 64) -> String? {
         var offset = start
         while true {
-            while offset < buffer.count {
-                let end = buffer[offset...].firstIndex(of: 0x0A) ?? buffer.count
-                let text = String(decoding: buffer[offset..<end], as: UTF8.self).trimmingSpaces()
-                if !text.isEmpty && (end < buffer.count || finished) { return text }
-                if end == buffer.count { break }
-                offset = end + 1
+            while offset < buffer.count, UTF8Text.isBlank(buffer[offset]) { offset += 1 }
+            if offset < buffer.count {
+                let end = min(buffer.count, offset + length)
+                if let newline = buffer[offset..<end].firstIndex(of: 0x0A) {
+                    return String(decoding: buffer[offset..<newline], as: UTF8.self).trimmingSpaces()
+                }
+                if end - offset >= length || finished { return String(decoding: buffer[offset..<end], as: UTF8.self).trimmingSpaces() }
+            } else if finished || buffer.count - start > InputReader.defaultSizeLimit {
+                return nil
             }
-            if finished { return nil }
             let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
             if let data, !data.isEmpty {
                 buffer.append(contentsOf: data)
@@ -59,17 +68,22 @@ public final class LineStream {
     /// The next line's bytes, or nil at the end.
     public func nextLine() -> ArraySlice<UInt8>? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: 0x0A) {
+            // Bytes before `scanned` are known to hold no newline: each byte is searched once, however long the line.
+            if let newline = buffer[max(start, scanned)...].firstIndex(of: 0x0A) {
                 var end = newline
                 if end > start && buffer[end - 1] == 0x0D { end -= 1 }
                 let line = buffer[start..<end]
+                bytesConsumed += newline + 1 - start
                 start = newline + 1
+                scanned = start
                 lineNumber += 1
                 return line
             }
+            scanned = buffer.count
             // A "line" longer than any real export is cut, so that garbage without newlines cannot fill memory.
             if buffer.count - start > InputReader.defaultSizeLimit {
                 let line = buffer[start..<buffer.count]
+                bytesConsumed += buffer.count - start
                 start = buffer.count
                 lineNumber += 1
                 return line
@@ -79,6 +93,7 @@ public final class LineStream {
                 var end = buffer.count
                 if buffer[end - 1] == 0x0D { end -= 1 }
                 let line = buffer[start..<end]
+                bytesConsumed += buffer.count - start
                 start = buffer.count
                 lineNumber += 1
                 return line
@@ -86,6 +101,7 @@ public final class LineStream {
             // Keep only the unread tail, then read the next chunk behind it.
             if start > 0 {
                 buffer.removeFirst(start)
+                scanned -= start
                 start = 0
             }
             let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil

@@ -14,6 +14,8 @@ public struct NodeExporterReader: Sendable {
         var line: Int
     }
 
+    static let sizeLimit = 4 * LineStream.hostSizeLimit
+
     public func read(_ lines: LineStream, source: String) -> [RuntimeSnapshot] {
         var helpKeys: [String: (key: String, index: Int?)] = [:]
         var hosts: [String: [Field]] = [:]
@@ -21,6 +23,12 @@ public struct NodeExporterReader: Sendable {
         var notes: [Finding] = []
         while let line = lines.nextText() {
             let number = lines.lineNumber
+            // Scrapes are grouped by host in memory, so the whole export is bounded (64 MiB per host, 4 hosts' worth).
+            if lines.bytesConsumed > Self.sizeLimit {
+                notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: source, line: number, column: 1),
+                                     message: "the node_exporter export is larger than \(Self.sizeLimit / 1024 / 1024) MiB; the rest was not read"))
+                break
+            }
             let trimmed = line.trimmingSpaces()
             if trimmed.isEmpty { continue }
             if trimmed.hasPrefix("# HELP ") {

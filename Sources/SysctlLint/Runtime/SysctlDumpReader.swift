@@ -3,10 +3,16 @@
 public struct SysctlDumpReader: Sendable {
     public init() {}
 
-    public func read(_ lines: LineStream, source: String, host: String? = nil) -> RuntimeSnapshot {
+    public func read(_ lines: LineStream, source: String, host: String? = nil, sizeLimit: Int = LineStream.hostSizeLimit) -> RuntimeSnapshot {
         var snapshot = RuntimeSnapshot(source: source, host: host)
         while let line = lines.nextText() {
             add(line, number: lines.lineNumber, to: &snapshot)
+            if lines.bytesConsumed > sizeLimit {
+                snapshot.notes.append(Finding(
+                    rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: source, line: lines.lineNumber, column: 1),
+                    message: "the snapshot is larger than \(sizeLimit / 1024 / 1024) MiB, more than any host's sysctl -a; the rest was not read"))
+                break
+            }
         }
         return snapshot
     }
