@@ -15,7 +15,10 @@ import Testing
     @Test(arguments: [
         ("etc/**/99-*.conf", "etc/sysctl.d/99-net.conf", true), ("etc/**/99-*.conf", "etc/99-net.conf", true),
         ("etc/*.conf", "etc/sysctl.d/x.conf", false), ("**", "a/b/c", true), ("./vendor/*", "vendor/x", true),
-        ("x?.conf", "x1.conf", true), ("x?.conf", "x12.conf", false),
+        ("x?.conf", "x1.conf", true), ("x?.conf", "x12.conf", false), ("**/a/**/b", "a/x/b", true), ("a/**/**/b", "a/b", true),
+        ("**/**/c", "c", true), ("a/**", "b/c", false),
+        // Many `**` against a long path that does not match: bounded work (this was exponential).
+        (Array(repeating: "**", count: 40).joined(separator: "/") + "/nomatch", Array(repeating: "d", count: 60).joined(separator: "/"), false),
     ])
     func pathPatterns(_ pattern: String, _ path: String, _ expected: Bool) {
         #expect(PathPattern.matches(pattern, path) == expected)

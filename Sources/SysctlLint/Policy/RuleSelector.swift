@@ -29,14 +29,29 @@ public enum PathPattern {
                      Array(path.split(separator: "/", omittingEmptySubsequences: true)))
     }
 
+    /// Which path positions each pattern prefix can reach, one pattern segment at a time: work is bounded by
+    /// segments × segments, however many `**` the pattern holds (trying every split recursively was exponential).
     private static func match(_ pattern: [Substring], _ path: [Substring]) -> Bool {
-        guard let first = pattern.first else { return path.isEmpty }
-        if first == "**" {
-            let rest = Array(pattern.dropFirst())
-            return (0...path.count).contains { match(rest, Array(path.dropFirst($0))) }
+        var reachable = [Bool](repeating: false, count: path.count + 1)
+        reachable[0] = true
+        for segment in pattern {
+            var next = [Bool](repeating: false, count: path.count + 1)
+            if segment == "**" {
+                var seen = false
+                for position in 0...path.count {
+                    seen = seen || reachable[position]
+                    next[position] = seen
+                }
+            } else {
+                let bytes = Array(segment.utf8)
+                for position in 0..<path.count where reachable[position] && segmentMatches(bytes, Array(path[position].utf8)) {
+                    next[position + 1] = true
+                }
+            }
+            reachable = next
+            guard reachable.contains(true) else { return false }
         }
-        guard let segment = path.first, segmentMatches(Array(first.utf8), Array(segment.utf8)) else { return false }
-        return match(Array(pattern.dropFirst()), Array(path.dropFirst()))
+        return reachable[path.count]
     }
 
     private static func segmentMatches(_ pattern: [UInt8], _ text: [UInt8]) -> Bool {
