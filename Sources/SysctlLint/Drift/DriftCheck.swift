@@ -34,7 +34,10 @@ public struct DriftCheck: Sendable {
             }
         }
         // Keys a glob sets and no explicit line overrides.
-        if !state.globs.isEmpty {
+        if !state.globs.isEmpty, !state.globComparisonsFit(keys: runtime.entries.count) {
+            findings.append(Finding(rule: "drift-value", severity: .info, location: state.globs.first?.location,
+                                    message: "\(runtime.entries.count) running keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); drift of keys set only by globs was not checked"))
+        } else if !state.globs.isEmpty {
             for entry in runtime.entries {
                 let key = SysctlKey(entry.key)
                 guard let assignment = state.assignment(for: key.name), assignment.key.isGlob else { continue }

@@ -70,6 +70,10 @@ struct StateChecks {
     /// comes later (it looks as if it should win) or sets a different value.
     private func globsOverridden() -> [Finding] {
         guard !state.globs.isEmpty else { return [] }
+        guard state.globComparisonsFit(keys: state.settings.count) else {
+            return [Finding(rule: "glob-overridden-by-key", severity: .info, location: state.globs.first?.location,
+                            message: "\(state.settings.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); which globs explicit keys override was not checked")]
+        }
         var findings: [Finding] = []
         for setting in state.settings {
             let explicit = setting.winner

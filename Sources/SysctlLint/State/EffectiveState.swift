@@ -50,6 +50,16 @@ public struct EffectiveState: Sendable {
         }
     }
 
+    /// At most this many key × glob comparisons per check: real files hold a handful of globs, and a file made of
+    /// 20,000 globs and 20,000 keys would otherwise take minutes. Checks that would exceed it say so and stop.
+    public static let globComparisonLimit = 2_000_000
+
+    /// Whether comparing `keys` keys with every glob stays within `globComparisonLimit`.
+    public func globComparisonsFit(keys: Int) -> Bool {
+        let (product, overflow) = keys.multipliedReportingOverflow(by: globs.count)
+        return !overflow && product <= Self.globComparisonLimit
+    }
+
     /// Every assignment that takes effect: explicit winners, then globs.
     public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
 
