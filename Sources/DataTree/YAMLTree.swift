@@ -107,6 +107,15 @@ package struct YAMLTree: Sendable {
         return items
     }
 
+    /// The items of a list, or the node itself when it is a single value.
+    package func sequenceOrScalar(_ file: String, what: String) throws(DataFileProblem) -> [YAMLTree] {
+        switch content {
+        case .sequence(let items): return items
+        case .scalar: return [self]
+        case .mapping: throw problem(file, "\(what) must be a string or a list of strings")
+        }
+    }
+
     /// A string or a list of strings.
     package func strings(_ file: String, what: String) throws(DataFileProblem) -> [String] {
         switch content {

@@ -176,6 +176,11 @@ struct InputOptions: ParsableArguments {
     }
 }
 
+/// Prints a warning that does not stop the run.
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data(("sysctl-lint: warning: " + DisplayText.escaped(message) + "\n").utf8))
+}
+
 /// Prints problems that make the run unusable and exits with status 2.
 func fail(_ messages: [String]) -> Never {
     for message in messages {

@@ -22,6 +22,10 @@ struct ProjectOptions: ParsableArguments {
         if let config {
             path = config
         } else if let found = ProjectConfig.discover(from: input ?? FileManager.default.currentDirectoryPath) {
+            if let problem = ProjectFileSafety.problem(with: found) {
+                warn("not applying \(found): \(problem); pass --config \(found) to use it anyway")
+                return nil
+            }
             path = found
         } else {
             return nil

@@ -46,6 +46,44 @@ import Testing
         #expect(try Self.rules(CLITests.run(["--no-config", "--format", "json", repo.conf])).contains("tcp-syn-retries-low"))
     }
 
+    /// A project file in a folder anyone can write to could silence every finding for other users: it is found
+    /// but not applied, with a warning, unless named with --config.
+    @Test func aProjectFileInAWorldWritableFolderIsNotApplied() throws {
+        let repo = try Repository(conf: Self.tuned)
+        try repo.write(".sysctl-lint.yaml", "ignore: [all]\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: repo.root.path)
+        let run = try CLITests.run(["--format", "json", repo.conf])
+        #expect(run.stderr.contains("warning: not applying \(repo.path(".sysctl-lint.yaml")): its folder"), "\(run.stderr)")
+        #expect(try Self.rules(run).contains("tcp-retries2-low"))
+        let named = try CLITests.run(["--format", "json", "--config", repo.path(".sysctl-lint.yaml"), repo.conf])
+        #expect(try Self.rules(named).isEmpty)
+    }
+
+    /// `rules:` reads only inside the repository, and a file that is not a rule file is not quoted back.
+    @Test(arguments: ["/etc/passwd", "../outside.yaml", "link.yaml"])
+    func projectRulePathsStayInsideTheRepository(path: String) throws {
+        let repo = try Repository(conf: Self.tuned)
+        let outside = repo.root.deletingLastPathComponent().appendingPathComponent("outside-\(UUID().uuidString).yaml")
+        try "aws_secret_access_key: hunter2\n".write(to: outside, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createSymbolicLink(atPath: repo.path("link.yaml"), withDestinationPath: outside.path)
+        let target = path == "../outside.yaml" ? "../" + outside.lastPathComponent : path
+        try repo.write(".sysctl-lint.yaml", "rules: [\"\(target)\"]\n")
+        let run = try CLITests.run([repo.conf])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("is outside this repository"), "\(run.stderr)")
+        #expect(!run.stderr.contains("aws_secret") && !run.stderr.contains("root:"))
+    }
+
+    @Test func aFileThatIsNotARuleFileIsNotQuoted() throws {
+        let repo = try Repository(conf: Self.tuned)
+        try repo.write("creds.yaml", "aws_secret_access_key: hunter2\n")
+        let run = try CLITests.run(["--rules", repo.path("creds.yaml"), repo.conf])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("not a rule file"), "\(run.stderr)")
+        #expect(!run.stderr.contains("aws_secret"))
+    }
+
     @Test func perPathIgnoresMatchRelativeToTheProjectFile() throws {
         let repo = try Repository(conf: Self.tuned)
         try repo.write(".sysctl-lint.yaml", "per-path-ignores:\n  \"etc/**/99-*.conf\": [tcp-retries2-low]\n  \"other/*.conf\": [tcp-syn-retries-low]\n")

@@ -73,8 +73,16 @@ public struct ProjectConfig: Sendable {
             }
         }
         if let node = fields["rules"] {
-            config.rules = try node.strings(file, what: "rules").map { path in
-                path.hasPrefix("/") ? path : (config.directory as NSString).appendingPathComponent(path)
+            // A repository's rule files live in the repository: an absolute path, `..` or a link out of it could make
+            // a checked-out project read (and quote in errors) any file the user can read.
+            let boundary = ProjectFileSafety.boundary(of: file)
+            for entry in try node.sequenceOrScalar(file, what: "rules") {
+                let path = try entry.string(file, what: "each entry of rules")
+                let joined = path.hasPrefix("/") ? path : (config.directory as NSString).appendingPathComponent(path)
+                guard let inside = ProjectFileSafety.contained(joined, in: boundary) else {
+                    throw entry.problem(file, "rules: '\(path)' is outside this repository (\(boundary)); give rule files from elsewhere with --rules")
+                }
+                config.rules.append(inside)
             }
         }
         return config

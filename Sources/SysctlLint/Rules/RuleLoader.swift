@@ -14,6 +14,11 @@ public enum RuleLoader {
     }
 
     static func load(_ root: YAMLTree, file: String) throws(DataFileProblem) -> [Rule] {
+        // A file that is not a rule file at all (a wrong path, a credentials file) is not quoted back.
+        guard case .mapping(let pairs) = root.content, pairs.contains(where: { $0.key == "rules" }) else {
+            throw DataFileProblem(file: file, line: root.line, column: root.column,
+                                  message: "not a rule file: expected a mapping with a 'rules:' list")
+        }
         let top = try root.fields(file, what: "a rule file", allowed: topFields)
         var rules: [Rule] = []
         var seen: [String: Int] = [:]
