@@ -41,6 +41,18 @@ import Testing
         #expect(run.stdout.contains("\\x1b"), "the escape is shown, not dropped")
     }
 
+    /// A FIFO blocks a reader until someone writes to it: every input that is read from a path refuses one.
+    @Test(arguments: [["--snapshot"], ["--rules"], ["--config"], ["--baseline"], []])
+    func fifosAreRefusedNotWaitedOn(option: [String]) throws {
+        let folder = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("pipe").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let run = try CLITests.run(option + [fifo] + (option.isEmpty || option == ["--snapshot"] ? [] : ["examples/clean.conf"]))
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("is not a regular file"), "\(run.stderr)")
+    }
+
     @Test func errorMessagesQuotingArgumentsAreEscaped() throws {
         let run = try CLITests.run(["--format", "text\n::error file=x::forged\u{1B}[2J", "examples/clean.conf"])
         #expect(run.status == 2)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SysctlLint
 
@@ -16,5 +17,24 @@ import Testing
     @Test func aFewGlobsAreStillCompared() {
         let result = Fixtures.lint("net.ipv4.conf.*.rp_filter = 1\nnet.ipv4.conf.eth0.rp_filter = 2\n")
         #expect(result.findings.contains { $0.rule == "glob-overridden-by-key" && $0.message.contains("beats the glob") })
+    }
+}
+
+/// A baseline is a file anyone may edit: its counts cannot overflow the sums made from them.
+@Suite struct BaselineCountTests {
+    @Test func hugeAndNegativeCountsSaturate() throws {
+        let json = """
+            {"version": 1, "tool": "sysctl-lint", "findings": [
+              {"file": "a.conf", "rule": "r", "key": "k", "value": "v", "count": \(Int.max)},
+              {"file": "a.conf", "rule": "r", "key": "k", "value": "v", "count": \(Int.max)},
+              {"file": "b.conf", "rule": "r", "key": "k", "value": "v", "count": -5},
+              {"file": "c.conf", "rule": "r", "key": "k", "value": "v", "count": \(Int.max)}
+            ]}
+            """
+        let baseline = try JSONDecoder().decode(Baseline.self, from: Data(json.utf8))
+        let finding = Finding(rule: "r", severity: .warning, key: "k", value: "v", location: SourceLocation(file: "b.conf", line: 1, column: 1), message: "m")
+        let (new, outcome) = baseline.filter([finding], paths: ReportPaths())
+        #expect(new.count == 1, "a negative count holds nothing back")
+        #expect(outcome.fixed == Int.max)
     }
 }

@@ -36,6 +36,9 @@ public struct Baseline: Sendable, Codable, Equatable {
     }
 
     public static func read(path: String) throws(DataFileProblem) -> Baseline {
+        if let problem = RegularFile.problem(with: path) {
+            throw DataFileProblem(file: path, line: nil, column: nil, message: problem)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataFileProblem(file: path, line: nil, column: nil, message: "cannot read the baseline file")
         }
@@ -63,7 +66,10 @@ public struct Baseline: Sendable, Codable, Equatable {
     public func filter(_ findings: [Finding], paths: ReportPaths) -> (new: [Finding], outcome: BaselineOutcome) {
         var remaining: [FindingIdentity: Int] = [:]
         for entry in self.findings {
-            remaining[FindingIdentity(file: entry.file, rule: entry.rule, key: entry.key, value: entry.value, occurrence: 0), default: 0] += entry.count
+            // Counts come from a file anyone may edit: negative ones count as none, sums saturate.
+            let key = FindingIdentity(file: entry.file, rule: entry.rule, key: entry.key, value: entry.value, occurrence: 0)
+            let (sum, overflow) = remaining[key, default: 0].addingReportingOverflow(max(entry.count, 0))
+            remaining[key] = overflow ? Int.max : sum
         }
         var new: [Finding] = []
         var matched = 0
@@ -77,7 +83,11 @@ public struct Baseline: Sendable, Codable, Equatable {
                 new.append(finding)
             }
         }
-        return (new, BaselineOutcome(matched: matched, fixed: remaining.values.reduce(0, +)))
+        let fixed = remaining.values.reduce(0) { total, left in
+            let (sum, overflow) = total.addingReportingOverflow(left)
+            return overflow ? Int.max : sum
+        }
+        return (new, BaselineOutcome(matched: matched, fixed: fixed))
     }
 }
 

@@ -29,6 +29,9 @@ public struct ProjectConfig: Sendable {
     /// Reads and checks the file's shape. Rule names are checked later, against the rules in force
     /// (`validateRules`), because `rules:` may add some.
     public static func load(path: String) throws(DataFileProblem) -> ProjectConfig {
+        if let problem = RegularFile.problem(with: path) {
+            throw DataFileProblem(file: path, line: nil, column: nil, message: problem)
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw DataFileProblem(file: path, line: nil, column: nil, message: "cannot read the project file")
         }

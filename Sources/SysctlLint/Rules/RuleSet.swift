@@ -53,6 +53,9 @@ public struct Knowledge: Sendable {
             }
         }
         for file in files {
+            if let problem = RegularFile.problem(with: file) {
+                throw DataFileProblem(file: file, line: nil, column: nil, message: problem)
+            }
             guard let data = FileManager.default.contents(atPath: file) else {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: "cannot read the rule file")
             }

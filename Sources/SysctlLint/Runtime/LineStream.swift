@@ -29,6 +29,8 @@ public final class LineStream {
             self.init(handle: FileHandle.standardInput, closeWhenDone: false)
             return
         }
+        // A snapshot is streamed, so size is no problem here; a FIFO or device is (it can block or never end).
+        if let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputProblem(path: path, message: FileManager.default.fileExists(atPath: path)
                 ? "cannot open the file for reading (permission denied?)" : "no such file or directory")

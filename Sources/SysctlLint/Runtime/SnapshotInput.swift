@@ -44,6 +44,8 @@ public final class SnapshotStream {
             guard isDirectory.boolValue else { throw InputProblem(path: path, message: "is not a directory (a /proc/sys copy is one)") }
             return SnapshotStream(format: .proc, snapshots: [try ProcSysReader().read(directory: path)])
         }
+        // Opening a FIFO blocks until a writer appears: refused before anything opens it.
+        if path != "-", let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
         if path != "-", let handle = FileHandle(forReadingAtPath: path) {
             let sample = [UInt8]((try? handle.read(upToCount: 65536)) ?? Data())
             try? handle.close()

@@ -1,0 +1,25 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The checks every file the tool reads whole goes through: a FIFO would block the run forever, a device can be
+/// endless, and data files (rules, project file, baseline) have a size no real one approaches.
+public enum RegularFile {
+    /// The size limit of rule files, project files and baselines.
+    public static let dataFileSizeLimit = 16 * 1024 * 1024
+
+    /// Why `path` cannot be read as a data file, or nil when it can (missing files are left to the reader).
+    public static func problem(with path: String, sizeLimit: Int = dataFileSizeLimit) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        if status.st_mode & S_IFMT == S_IFDIR { return "is a directory" }
+        if status.st_mode & S_IFMT != S_IFREG {
+            return "is not a regular file (a FIFO, socket or device); sysctl-lint reads regular files, and - for standard input"
+        }
+        if Int(status.st_size) > sizeLimit { return "is \(status.st_size) bytes, more than the \(sizeLimit)-byte limit" }
+        return nil
+    }
+}
