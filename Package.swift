@@ -38,12 +38,16 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["EmbedData"]
         ),
+        // Fuzzing: targets over every reader and reporter, and the libFuzzer entry (scripts/fuzz.sh builds it with
+        // -sanitize=fuzzer; a plain build replays saved inputs). Tests replay the corpora in Fuzz/corpus.
+        .target(name: "FuzzTargets", dependencies: ["SysctlLint"]),
+        .executableTarget(name: "sysctl-lint-fuzz", dependencies: ["FuzzTargets"]),
         // Development aid: validates reports against a JSON Schema (SARIF) offline, in tests and in .ci/run.
         .target(name: "SchemaCheck"),
         .executableTarget(name: "check-json-schema", dependencies: ["SchemaCheck"]),
         .testTarget(
             name: "SysctlLintTests",
-            dependencies: ["SysctlLint", "SchemaCheck"]
+            dependencies: ["SysctlLint", "SchemaCheck", "FuzzTargets"]
         ),
         .testTarget(
             name: "CLITests",

@@ -6,7 +6,7 @@
 public enum DisplayText {
     /// C0 controls other than tab, DEL, C1 controls (CSI is U+009B), and the Unicode line and paragraph
     /// separators that some viewers break lines at.
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+    package static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.value {
         case 0x09: false
         case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029: true

@@ -94,7 +94,7 @@ public struct RuleExample: Sendable, Hashable {
 }
 
 /// Message text with `{expression}` or `{expression | duration}` parts, checked at load time.
-struct MessageTemplate: Sendable {
+package struct MessageTemplate: Sendable {
     enum Part: Sendable {
         case literal(String)
         case expression(Expression)
@@ -107,7 +107,7 @@ struct MessageTemplate: Sendable {
     static func literal(_ text: String) -> MessageTemplate { MessageTemplate(raw: text, parts: [.literal(text)]) }
 
     /// Returns the template, or the offset and message of the first bad interpolation.
-    static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
+    package static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
         var parts: [Part] = []
         let bytes = Array(text.utf8)
         var literalStart = 0, index = 0

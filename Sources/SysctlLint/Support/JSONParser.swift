@@ -2,16 +2,16 @@
 /// to Foundation objects. Strict RFC 8259 syntax; limits keep hostile input bounded: nesting depth, and the input
 /// itself (a line is already capped by `LineStream`). Numbers keep their exact text's value: integers as `Int`
 /// when they fit, anything else as `Double`.
-struct JSONParser {
-    struct Failure: Error, Equatable {
+package struct JSONParser {
+    package struct Failure: Error, Equatable {
         /// 0-based byte offset of the problem.
-        var offset: Int
-        var message: String
+        package var offset: Int
+        package var message: String
     }
 
     static let maximumDepth = 64
 
-    static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
+    package static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
         let array = Array(bytes)
         return try array.withUnsafeBufferPointer { buffer throws(Failure) -> JSONValue in
             var parser = JSONParser(bytes: buffer)

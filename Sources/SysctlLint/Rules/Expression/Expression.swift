@@ -1,6 +1,6 @@
 /// A type-checked expression of the rule language. Built only by `ExpressionParser`, which rejects anything that
 /// does not type-check; evaluation therefore never meets a type error, only missing data (nil).
-indirect enum Expression: Sendable {
+package indirect enum Expression: Sendable {
     case number(Double)
     case string(String)
     case bool(Bool)
@@ -36,7 +36,7 @@ indirect enum Expression: Sendable {
         }
     }
 
-    enum Function: String, Sendable, CaseIterable {
+    package enum Function: String, Sendable, CaseIterable {
         case min, max, abs
         /// Formatting for messages: seconds as `2h 11m 15s`, bytes as `16 MiB`.
         case duration, bytes

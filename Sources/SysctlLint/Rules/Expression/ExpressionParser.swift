@@ -6,7 +6,7 @@ import DataTree
 /// Primaries: numbers, strings, `true`/`false`, `value`, `default`, `kernel`, `ignore_failure`, and calls
 /// `key("k")`, `is_set("k")`, `figure("name")`, `give_up("name")`, `fields(x)`, `text(x)`, `min`, `max`, `abs`, `duration`, `bytes`.
 /// There are no loops, no recursion and no variables, so every expression terminates; nesting is capped.
-struct ExpressionParser {
+package struct ExpressionParser {
     /// Limits that keep a hostile rule file from exhausting the stack or the CPU: nesting of any operator,
     /// tokens and bytes per expression.
     static let maxDepth = 64
@@ -18,7 +18,7 @@ struct ExpressionParser {
     private var depth = 0
 
     /// Parses a whole condition; it must be boolean.
-    static func condition(_ text: String) throws(ExpressionError) -> Expression {
+    package static func condition(_ text: String) throws(ExpressionError) -> Expression {
         var parser = try ExpressionParser(text)
         let (expression, type) = try parser.parseOr()
         try parser.expectEnd()
@@ -30,7 +30,7 @@ struct ExpressionParser {
     }
 
     /// Parses an interpolation `expr` or `expr | format` inside a message.
-    static func interpolation(_ text: String) throws(ExpressionError) -> Expression {
+    package static func interpolation(_ text: String) throws(ExpressionError) -> Expression {
         var parser = try ExpressionParser(text)
         var (expression, type) = try parser.parseOr()
         while parser.peekSymbol("|") {

@@ -12,7 +12,7 @@ struct Token: Sendable, Equatable {
     var offset: Int
 }
 
-struct ExpressionError: Error, Sendable, Equatable {
+package struct ExpressionError: Error, Sendable, Equatable {
     var offset: Int
     var message: String
 }

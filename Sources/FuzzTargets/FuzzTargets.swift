@@ -1,0 +1,103 @@
+import SysctlLint
+
+/// Fuzz targets: each takes arbitrary bytes, runs one reader (and what follows it) and returns the invariants the
+/// output broke. Crashes, hangs and memory blow-ups are caught by libFuzzer itself; broken invariants are turned
+/// into crashes by the fuzzing entry point (`sysctl-lint-fuzz`) and into test failures by the corpus replay.
+public enum FuzzTargets {
+    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline"]
+
+    /// Problems found running `target` on `bytes`; empty when every invariant holds.
+    public static func run(_ target: String, _ bytes: [UInt8]) -> [String] {
+        switch target {
+        case "config": return lintAndRender(SourceText(path: "fuzz.conf", bytes: bytes))
+        case "values": return lintAndRender(SourceText(path: "fuzz.conf", text: ValueGenerator.config(from: bytes)))
+        case "rules": return rules(String(decoding: bytes, as: UTF8.self))
+        case "expression": return expression(String(decoding: bytes, as: UTF8.self))
+        case "project": _ = try? ProjectConfig.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml"); return []
+        case "snapshot": return snapshot(bytes)
+        case "json": return json(bytes)
+        case "baseline": return baseline(bytes)
+        default: return ["unknown fuzz target \(target)"]
+        }
+    }
+
+    static let linter = Linter(knowledge: (try? Knowledge.shipped()) ?? Knowledge(rules: [], catalogue: ParameterCatalogue(parameters: [])))
+
+    /// Lints a config and renders it in every format, checking each rendering.
+    static func lintAndRender(_ source: SourceText) -> [String] {
+        // One kernel per input, chosen by its length: eras differ in bounds and figures.
+        let kernels = [nil, KernelVersion("2.6.32"), KernelVersion("4.19")]
+        return check(linter.lint([source], kernel: kernels[source.bytes.count % kernels.count]))
+    }
+
+    static func check(_ result: LintResult) -> [String] {
+        var problems: [String] = []
+        let text = TextReporter(showSchedules: true, showAllFigures: true).render(result)
+        problems += Invariants.displaySafe(text, format: "text")
+        let gcc = GCCReporter().render(result.findings)
+        problems += Invariants.displaySafe(gcc, format: "gcc")
+        problems += Invariants.oneLinePerFinding(gcc, count: result.findings.count, format: "gcc")
+        let github = GitHubReporter().annotations(result.findings)
+        problems += Invariants.displaySafe(github, format: "github")
+        problems += Invariants.oneLinePerFinding(github, count: result.findings.count, format: "github")
+        for (format, document) in [("json", JSONReporter().render(result, toolVersion: "fuzz")),
+                                   ("sarif", SARIFReporter().render(result.findings, rules: firedRules(result), toolVersion: "fuzz")),
+                                   ("gitlab", GitLabReporter().render(result.findings))] {
+            if (try? JSONParser.parse(Array(document.utf8))) == nil { problems.append("\(format) output is not JSON") }
+        }
+        for (format, document) in [("junit", JUnitReporter().render(result.findings, files: result.files)),
+                                   ("checkstyle", CheckstyleReporter().render(result.findings, files: result.files))] {
+            problems += Invariants.displaySafe(document, format: format)
+        }
+        return problems
+    }
+
+    /// The rules a result's findings name: SARIF's rule list for the fuzzer, whose inputs fire few.
+    static func firedRules(_ result: LintResult) -> [Rule] {
+        let fired = Set(result.findings.map(\.rule))
+        return linter.knowledge.rules.filter { fired.contains($0.id) }
+    }
+
+    static func rules(_ text: String) -> [String] {
+        guard let rules = try? RuleLoader.load(text: text, file: "fuzz.yaml") else { return [] }
+        // A rule that loads must evaluate without trapping on its own examples.
+        var problems: [String] = []
+        let knowledge = Knowledge(rules: rules, catalogue: linter.knowledge.catalogue)
+        for rule in rules {
+            for example in rule.examples.prefix(4) {
+                let result = Linter(knowledge: knowledge).lint([SourceText(path: "example.conf", text: example.text)], kernel: example.kernel)
+                problems += Invariants.displaySafe(TextReporter().render(result), format: "text")
+            }
+        }
+        return problems
+    }
+
+    static func expression(_ text: String) -> [String] {
+        _ = try? ExpressionParser.condition(text)
+        _ = try? ExpressionParser.interpolation(text)
+        _ = try? MessageTemplate.parse(text)
+        return []
+    }
+
+    static func snapshot(_ bytes: [UInt8]) -> [String] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let snapshot = SysctlDumpReader().read(text: text, source: "fuzz.txt")
+        let result = linter.lint(LintRequest(config: [], runtime: snapshot, evaluate: .runtime))
+        return check(result)
+    }
+
+    static func json(_ bytes: [UInt8]) -> [String] {
+        guard let value = try? JSONParser.parse(bytes) else { return [] }
+        // What the parser accepts, the writer writes back, and reading that gives the same document.
+        let written = JSONWriter.string(value, pretty: false)
+        guard let again = try? JSONParser.parse(Array(written.utf8)) else { return ["written JSON does not parse again"] }
+        return JSONWriter.string(again, pretty: false) == written ? [] : ["JSON does not round-trip"]
+    }
+
+    static func baseline(_ bytes: [UInt8]) -> [String] {
+        guard let baseline = try? JSONDecoderBridge.baseline(bytes) else { return [] }
+        let result = linter.lint([SourceText(path: "a.conf", text: "net.ipv4.tcp_tw_recycle = 1\n")])
+        _ = baseline.filter(result.findings, paths: ReportPaths())
+        return []
+    }
+}
