@@ -84,7 +84,8 @@ public struct TextReporter: Sendable {
         return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + Severity.phrase(summary.findings) + "\n"
     }
 
-    func findingLines(_ result: LintResult) -> String { findingLines(result.findings) }
+    /// The findings of a result already escaped with `forDisplay`.
+    func findingLines(_ result: LintResult) -> String { lines(of: result.findings) }
 
     /// Findings per rule, most frequent first (`--statistics`).
     public func statistics(_ findings: [Finding]) -> String {
@@ -101,9 +102,11 @@ public struct TextReporter: Sendable {
         return out + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
     }
 
-    public func findingLines(_ findings: [Finding]) -> String {
+    public func findingLines(_ findings: [Finding]) -> String { lines(of: findings.map(\.forDisplay)) }
+
+    private func lines(of findings: [Finding]) -> String {
         var out = ""
-        for finding in findings.map(\.forDisplay) {
+        for finding in findings {
             var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
             place = paint(place, .bold)
             let severity = paint(finding.severity.rawValue, finding.severity.style)
