@@ -80,10 +80,7 @@ public struct InputReader: Sendable {
             )
         }
         // A FIFO would block the run forever and a device can be endless: only regular files (links followed).
-        var status = stat()
-        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
-            throw InputProblem(path: path, message: "is not a regular file (a FIFO, socket or device); sysctl-lint reads regular files, and - for standard input")
-        }
+        if let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw InputProblem(path: path, message: "cannot open the file for reading (permission denied?)")
         }

@@ -132,13 +132,24 @@ public struct ProjectConfig: Sendable {
         if !(fileManager.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue) {
             directory.deleteLastPathComponent()
         }
-        while true {
-            let candidate = directory.appendingPathComponent(fileName).path
+        for folder in enclosingFolders(from: directory) {
+            let candidate = folder.appendingPathComponent(fileName).path
             if fileManager.fileExists(atPath: candidate) { return candidate }
-            if fileManager.fileExists(atPath: directory.appendingPathComponent(".git").path) { return nil }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { return nil }
-            directory = parent
+            if isRepositoryRoot(folder, fileManager: fileManager) { return nil }
         }
+        return nil
+    }
+
+    /// `directory`, its parent, and so on up to the filesystem root.
+    static func enclosingFolders(from directory: URL) -> [URL] {
+        var folders = [directory]
+        while let last = folders.last, last.deletingLastPathComponent().path != last.path {
+            folders.append(last.deletingLastPathComponent())
+        }
+        return folders
+    }
+
+    static func isRepositoryRoot(_ folder: URL, fileManager: FileManager) -> Bool {
+        fileManager.fileExists(atPath: folder.appendingPathComponent(".git").path)
     }
 }

@@ -28,13 +28,8 @@ public enum ProjectFileSafety {
     /// Paths in its `rules:` must stay inside; rule files from anywhere else come only from `--rules`.
     public static func boundary(of projectFile: String, fileManager: FileManager = .default) -> String {
         let start = URL(fileURLWithPath: projectFile).standardizedFileURL.deletingLastPathComponent()
-        var directory = start
-        while true {
-            if fileManager.fileExists(atPath: directory.appendingPathComponent(".git").path) { return directory.path }
-            let parent = directory.deletingLastPathComponent()
-            if parent.path == directory.path { return start.path }
-            directory = parent
-        }
+        let root = ProjectConfig.enclosingFolders(from: start).first { ProjectConfig.isRepositoryRoot($0, fileManager: fileManager) }
+        return (root ?? start).path
     }
 
     /// `path` with links and `..` resolved, when it is inside `boundary` (itself resolved); nil otherwise.

@@ -58,13 +58,14 @@ public final class LineStream {
             } else if finished || buffer.count - start > InputReader.defaultSizeLimit {
                 return nil
             }
-            let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
-            if let data, !data.isEmpty {
-                buffer.append(contentsOf: data)
-            } else {
-                finished = true
-            }
+            readChunk()
         }
+    }
+
+    /// Appends the next chunk of the input to the buffer, or marks the end.
+    private func readChunk() {
+        let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
+        if let data, !data.isEmpty { buffer.append(contentsOf: data) } else { finished = true }
     }
 
     /// The next line's bytes, or nil at the end.
@@ -106,8 +107,7 @@ public final class LineStream {
                 scanned -= start
                 start = 0
             }
-            let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
-            if let data, !data.isEmpty { buffer.append(contentsOf: data) } else { finished = true }
+            readChunk()
         }
     }
 
