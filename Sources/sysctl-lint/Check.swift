@@ -60,6 +60,9 @@ struct Check: ParsableCommand {
         }
         result.findings = policy.apply(result.findings)
         baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
+        let (kept, omitted, worst) = FindingLimit.apply(result.findings)
+        result.findings = kept
+        if omitted > 0 { warn(FindingLimit.message(omitted: omitted)) }
         let format = OutputFormat.chosen(self.format)
         switch format {
         case .text:
@@ -76,7 +79,7 @@ struct Check: ParsableCommand {
             output.write(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules, threshold: threshold))
         }
         output.finish()
-        try exit(for: result.worstSeverity, threshold: threshold)
+        try exit(for: worst, threshold: threshold)
     }
 
     /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept
@@ -112,7 +115,8 @@ struct Check: ParsableCommand {
             case .gcc: chunk = GCCReporter().render(result.findings)
             case .github: chunk = GitHubReporter().annotations(result.findings)
             case .sarif, .gitlab, .junit, .checkstyle:
-                collected += result.findings  // whole documents: written once every host is read
+                // Whole documents, written once every host is read: what they hold is bounded like a single run.
+                collected += result.findings.prefix(max(FindingLimit.perRun - collected.count, 0))
                 chunk = ""
             }
             output.write(chunk)
@@ -129,6 +133,9 @@ struct Check: ParsableCommand {
         case .gcc: ending = ""
         case .github: ending = GitHubReporter().summary(summary.findings)
         case .sarif, .gitlab, .junit, .checkstyle:
+            if summary.findings.values.reduce(0, +) > collected.count {
+                warn(FindingLimit.message(omitted: summary.findings.values.reduce(0, +) - collected.count))
+            }
             ending = document(format, findings: collected, files: config.files.map(\.path) + [input.snapshot ?? ""],
                               rules: linter.knowledge.rules, threshold: threshold)
         }

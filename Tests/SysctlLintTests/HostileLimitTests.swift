@@ -38,3 +38,16 @@ import Testing
         #expect(outcome.fixed == Int.max)
     }
 }
+
+/// Reports hold at most `FindingLimit.perRun` findings; the rest are counted and keep counting for the exit status.
+@Suite struct FindingLimitTests {
+    @Test func findingsBeyondTheLimitAreCountedNotKept() {
+        let result = Fixtures.lint(String(repeating: "vm.swappiness = 10\n", count: 50) + "net.ipv4.tcp_tw_recycle = 1\n", kernel: "6.8")
+        #expect(result.findings.count > 20)
+        let (kept, omitted, worst) = FindingLimit.apply(result.findings, limit: 10)
+        #expect(kept.count == 10 && omitted == result.findings.count - 10)
+        #expect(kept.allSatisfy { $0.severity == .info }, "the first findings are the infos about repeated lines")
+        #expect(worst == .error, "the error past the limit still decides the exit status")
+        #expect(FindingLimit.apply(result.findings).omitted == 0)
+    }
+}
