@@ -2,7 +2,8 @@
 # Fuzzes the readers and reporters with libFuzzer (coverage-guided, release build with -sanitize=fuzzer).
 # Usage: scripts/fuzz.sh [seconds per target] [target...]      (default: 60 seconds, every target)
 # Targets: config values rules expression project snapshot json baseline (Sources/FuzzTargets/FuzzTargets.swift).
-# New inputs that reach new code are merged into Fuzz/corpus/TARGET, which the test suite replays; a crash leaves
+# Fuzz/corpus/TARGET is then replaced by a smallest set of inputs covering what it and the run reached; the test
+# suite replays it. A crash leaves
 # its input in .build/fuzz/crashes/TARGET (replay it with .build/debug/sysctl-lint-fuzz TARGET FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +23,10 @@ for target in "${targets[@]}"; do
         echo "$target: FAILED"; echo "$log" | tail -n 30; exit 1; }
     runs=$(echo "$log" | sed -n 's/^stat::number_of_executed_units: *//p')
     total=$((total + runs))
-    SYSCTL_LINT_FUZZ_TARGET=$target "$bin" -merge=1 "Fuzz/corpus/$target" "$work" >/dev/null 2>&1
+    # The kept corpus is a smallest set of inputs that covers what the old corpus and this run reached.
+    fresh=$(mktemp -d)
+    SYSCTL_LINT_FUZZ_TARGET=$target "$bin" -set_cover_merge=1 "$fresh" "Fuzz/corpus/$target" "$work" >/dev/null 2>&1
+    rm -rf "Fuzz/corpus/$target" && mv "$fresh" "Fuzz/corpus/$target" && chmod 755 "Fuzz/corpus/$target"
     printf '%-11s %10s executions, no crash; corpus %s inputs\n' "$target" "$runs" "$(ls "Fuzz/corpus/$target" | wc -l)"
 done
 echo "total: $total executions ($(date -u +%Y-%m-%d), commit $(git rev-parse --short HEAD))"
