@@ -25,7 +25,7 @@ struct RulesCommand: ParsableCommand {
         let rules = knowledge.rules.sorted { $0.id < $1.id }
         let width = rules.map(\.id.count).max() ?? 0
         for rule in rules {
-            print("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(rule.title)")
+            print("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(DisplayText.escaped(rule.title))")
         }
     }
 }
@@ -65,6 +65,7 @@ struct Explain: ParsableCommand {
                 out += lines.map { "    \($0)" }.joined(separator: "\n") + kernel + "\n" + (lines.count > 1 ? "\n" : "")
             }
         }
-        print(out, terminator: "")
+        // Rule files may come from a checked-out repository: their text is shown with control characters escaped.
+        print(safeLines(out), terminator: "")
     }
 }

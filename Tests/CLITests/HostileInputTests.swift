@@ -53,6 +53,33 @@ import Testing
         #expect(run.stderr.contains("is not a regular file"), "\(run.stderr)")
     }
 
+    @Test func ruleTextFromARuleFileIsEscaped() throws {
+        let folder = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("r.yaml")
+        try """
+            rules:
+              - id: odd-rule
+                title: "title \\e]0;owned\\a"
+                severity: info
+                keys: [vm.swappiness]
+                when: "value > 50"
+                message: "swappiness {value}"
+                fix: "lower it \\e[2J"
+                rationale: "why\\r::error file=x::forged"
+                references: ["https://www.kernel.org/doc/html/latest/admin-guide/sysctl/vm.html"]
+                examples:
+                  trigger: ["vm.swappiness = 60"]
+                  pass: ["vm.swappiness = 10"]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        for arguments in [["rules", "--rules", file.path], ["explain", "odd-rule", "--rules", file.path]] {
+            let run = try CLITests.run(arguments)
+            #expect(run.status == 0, "\(run.stderr)")
+            Self.expectSafe(run.stdout, "\(arguments[0])")
+            #expect(run.stdout.contains("\\x1b"))
+        }
+    }
+
     @Test func errorMessagesQuotingArgumentsAreEscaped() throws {
         let run = try CLITests.run(["--format", "text\n::error file=x::forged\u{1B}[2J", "examples/clean.conf"])
         #expect(run.status == 2)
