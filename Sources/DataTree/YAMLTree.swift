@@ -21,13 +21,14 @@ package struct YAMLTree: Sendable {
 
     /// Parses one YAML document. Syntax errors, aliases and non-string keys become problems.
     package static func parse(_ text: String, file: String) throws(DataFileProblem) -> YAMLTree? {
+        if let anchor = AnchorScan.firstAnchor(in: text) {
+            throw DataFileProblem(file: file, line: anchor.line, column: anchor.column, message: "YAML anchors and aliases are not supported in rule files")
+        }
         do {
             // The basic resolver: our data files keep every plain value a string, and skipping YAML 1.1 tag
             // resolution (a regular expression per scalar) halves the cost of loading the shipped rules.
-            let parser = try Parser(yaml: text, resolver: .basic)
-            guard let node = try parser.singleRoot() else { return nil }
-            // Nodes hold their anchors weakly; the parser owns them, so it must outlive the anchor check.
-            return try withExtendedLifetime(parser) { () throws(DataFileProblem) -> YAMLTree in try convert(node, file: file) }
+            guard let node = try Yams.compose(yaml: text, .basic) else { return nil }
+            return try convert(node, file: file)
         } catch let error as YamlError {
             throw problem(from: error, file: file)
         } catch let problem as DataFileProblem {
@@ -40,11 +41,6 @@ package struct YAMLTree: Sendable {
     private static func convert(_ node: Node, file: String) throws(DataFileProblem) -> YAMLTree {
         let line = node.mark?.line ?? 1
         let column = node.mark?.column ?? 1
-        // Yams resolves an alias to the node its anchor names, so aliases never reach this function as `.alias`;
-        // refusing the anchor (met first, in document order) refuses every alias before an expansion is walked.
-        if node.anchor != nil {
-            throw DataFileProblem(file: file, line: line, column: column, message: "YAML anchors and aliases are not supported in rule files")
-        }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted

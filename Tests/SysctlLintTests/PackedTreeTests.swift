@@ -65,7 +65,10 @@ import Testing
 /// Anchors and aliases are refused in every YAML data file, before an expansion is walked ("billion laughs").
 @Suite struct YAMLAliasTests {
     @Test(arguments: ["a: &x 1\nb: *x\n", "rules:\n  - &r {id: a}\n  - *r\n",
-                      "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n"])
+                      "a: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n",
+                      // Aliases as mapping keys: Yams hashes each key to find duplicates, which walked the whole expansion.
+                      (0..<12).map { $0 == 0 ? "a0: &a0 [x, x, x, x, x, x, x, x, x, x]" : "a\($0): &a\($0) [" + Array(repeating: "*a\($0 - 1)", count: 10).joined(separator: ", ") + "]" }
+                        .joined(separator: "\n") + "\nrules:\n  ? *a11\n  : 1\n"])
     func anchorsAreRefusedWithTheirPosition(text: String) {
         #expect(throws: DataFileProblem.self) { try RuleLoader.load(text: text, file: "r.yaml") }
         do {
