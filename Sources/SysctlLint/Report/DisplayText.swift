@@ -2,7 +2,8 @@
 /// terminal or in a CI log: control characters become visible escapes (`\r`, `\n`, `\x1b`, `\u{9b}`), so no
 /// input can start a new line (a forged `::error` workflow command or gcc diagnostic), move the cursor, set a
 /// window title or clear the screen. Tab stays, as sysctl prints it inside values. JSON, SARIF and GitLab reports
-/// need none of this: their writer escapes every control character.
+/// are for programs: their writer escapes C0 controls as JSON requires and leaves DEL, C1 controls and U+2028 as
+/// valid JSON text.
 public enum DisplayText {
     /// C0 controls other than tab, DEL, C1 controls (CSI is U+009B), and the Unicode line and paragraph
     /// separators that some viewers break lines at.

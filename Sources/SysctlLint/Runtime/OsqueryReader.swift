@@ -35,6 +35,7 @@ public final class OsqueryReader {
                 object = try JSONParser.parse(line)
             } catch {
                 var broken = current ?? RuntimeSnapshot(source: source)
+                current = nil  // one owner, so appending does not copy the arrays
                 broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
                     location: SourceLocation(file: source, line: number, column: error.offset + 1),
                     message: "not a JSON object of an osquery results log (\(error.message)); skipped"))
@@ -43,6 +44,7 @@ public final class OsqueryReader {
             }
             guard case .object = object else {
                 var broken = current ?? RuntimeSnapshot(source: source)
+                current = nil  // one owner, so appending does not copy the arrays
                 broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
                     location: SourceLocation(file: source, line: number, column: 1),
                     message: "not a JSON object of an osquery results log; skipped"))
@@ -56,8 +58,8 @@ public final class OsqueryReader {
                 return snapshot
             }
             var snapshot = current ?? Self.fleetSnapshot(source: source, host: host)
+            current = nil  // one owner, so appending does not copy the entries (a host over many lines was quadratic)
             if case .array(let rows)? = object["snapshot"] {
-                snapshot.entries.reserveCapacity(snapshot.entries.count + rows.count)
                 for row in rows { Self.add(row, line: number, to: &snapshot) }
             } else if let columns = object["columns"], case .object = columns, object["action"] != .string("removed") {
                 Self.add(columns, line: number, to: &snapshot)
