@@ -34,21 +34,11 @@ public final class OsqueryReader {
             do throws(JSONParser.Failure) {
                 object = try JSONParser.parse(line)
             } catch {
-                var broken = current ?? RuntimeSnapshot(source: source)
-                current = nil  // one owner, so appending does not copy the arrays
-                broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
-                    location: SourceLocation(file: source, line: number, column: error.offset + 1),
-                    message: "not a JSON object of an osquery results log (\(error.message)); skipped"))
-                current = broken
+                skip(line: number, column: error.offset + 1, because: " (\(error.message))")
                 continue
             }
             guard case .object = object else {
-                var broken = current ?? RuntimeSnapshot(source: source)
-                current = nil  // one owner, so appending does not copy the arrays
-                broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
-                    location: SourceLocation(file: source, line: number, column: 1),
-                    message: "not a JSON object of an osquery results log; skipped"))
-                current = broken
+                skip(line: number, column: 1, because: "")
                 continue
             }
             let host = Self.host(of: object) ?? "unknown host"
@@ -68,6 +58,16 @@ public final class OsqueryReader {
         }
         defer { current = nil }
         return current
+    }
+
+    /// Notes a line that is not an osquery log object on the host being read.
+    private func skip(line: Int, column: Int, because detail: String) {
+        var broken = current ?? RuntimeSnapshot(source: source)
+        current = nil  // one owner, so appending does not copy the arrays
+        broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+            location: SourceLocation(file: source, line: line, column: column),
+            message: "not a JSON object of an osquery results log\(detail); skipped"))
+        current = broken
     }
 
     /// The next line that is not blank, as bytes.
