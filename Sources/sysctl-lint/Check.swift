@@ -92,6 +92,7 @@ struct Check: ParsableCommand {
         let json = FleetJSONWriter()
         var first = true
         var collected: [Finding] = []
+        var baselineOverflow = 0
         let accepted = baselines.read()
         if format == .json {
             output.write(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]))
@@ -103,11 +104,19 @@ struct Check: ParsableCommand {
             var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
             result.findings = policy.apply(result.findings)
             if baselines.writeBaseline != nil {
-                collected += result.findings
+                let room = max(FindingLimit.perRun - collected.count, 0)
+                if result.findings.count > room { baselineOverflow += result.findings.count - room }
+                collected += result.findings.prefix(room)
                 continue
             }
             baselines.compare(&result, with: accepted)
-            summary.add(result)
+            summary.add(result)  // counts every finding, so the summary and the exit status see the ones cut below
+            // A host is held in memory while it is reported, so it gets the limit of a whole single run.
+            let (kept, omitted, _) = FindingLimit.apply(result.findings)
+            if omitted > 0 {
+                warn("\(DisplayText.escaped(snapshot.host ?? snapshot.source)): " + FindingLimit.message(omitted: omitted))
+                result.findings = kept
+            }
             let chunk: String
             switch format {
             case .json: chunk = json.host(result, first: &first)
@@ -122,6 +131,9 @@ struct Check: ParsableCommand {
             output.write(chunk)
         }
         if baselines.writeBaseline != nil {
+            if baselineOverflow > 0 {
+                warn("the baseline holds the first \(FindingLimit.perRun) findings of the fleet; \(baselineOverflow) more were left out and will be reported as new")
+            }
             _ = baselines.write(collected)  // every finding is now accepted: nothing new to report
             output.finish()
             return

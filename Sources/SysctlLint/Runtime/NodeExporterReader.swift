@@ -55,9 +55,9 @@ public struct NodeExporterReader: Sendable {
                 key = known.key
                 if let field = known.index { index = field }
             } else {
-                notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+                RuntimeSnapshot.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
                     location: SourceLocation(file: source, line: number, column: 1),
-                    message: "\(sample.metric) has no '# HELP … sysctl KEY' line, so its key cannot be recovered from the metric name; skipped"))
+                    message: "\(sample.metric) has no '# HELP … sysctl KEY' line, so its key cannot be recovered from the metric name; skipped"), to: &notes)
                 continue
             }
             let host = labels["instance"] ?? ""

@@ -6,12 +6,19 @@ public final class OsqueryReader {
     private let lines: LineStream
     private let source: String
     private var current: RuntimeSnapshot?
+    /// Bytes of log lines read for the current host: past `LineStream.hostSizeLimit` its further rows are skipped,
+    /// so one host spread over a huge log cannot hold the whole log in memory.
+    private var currentBytes = 0
+    /// `osqueryi --json` hosts, handed out back to front (reversed once), so each costs O(1).
     private var arrayHosts: [RuntimeSnapshot]?
     private var pendingLine: ArraySlice<UInt8>?
 
-    public init(lines: LineStream, source: String) {
+    private let hostSizeLimit: Int
+
+    public init(lines: LineStream, source: String, hostSizeLimit: Int = LineStream.hostSizeLimit) {
         self.lines = lines
         self.source = source
+        self.hostSizeLimit = hostSizeLimit
     }
 
     /// The next host's values, or nil at the end.
@@ -19,13 +26,13 @@ public final class OsqueryReader {
         if arrayHosts == nil, current == nil, pendingLine == nil {
             guard let first = nextNonEmpty() else { return nil }
             if first.first == UInt8(ascii: "[") {
-                arrayHosts = readArray(startingWith: first)
+                arrayHosts = readArray(startingWith: first).reversed()
             } else {
                 pendingLine = first
             }
         }
         if arrayHosts != nil {
-            return arrayHosts!.isEmpty ? nil : arrayHosts!.removeFirst()
+            return arrayHosts!.popLast()
         }
         while let line = pendingLine ?? nextNonEmpty() {
             pendingLine = nil
@@ -45,10 +52,22 @@ public final class OsqueryReader {
             if let snapshot = current, snapshot.host != host {
                 pendingLine = line
                 current = nil
+                currentBytes = 0
                 return snapshot
             }
             var snapshot = current ?? Self.fleetSnapshot(source: source, host: host)
             current = nil  // one owner, so appending does not copy the entries (a host over many lines was quadratic)
+            let before = currentBytes
+            currentBytes = currentBytes.addingReportingOverflow(line.count).partialValue
+            if currentBytes > hostSizeLimit {
+                if before <= hostSizeLimit {
+                    snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+                        location: SourceLocation(file: source, line: number, column: 1),
+                        message: "this host's rows add up to more than \(Format.bytes(Double(hostSizeLimit))), more than any host's sysctl table; its later rows were not read"))
+                }
+                current = snapshot
+                continue
+            }
             if case .array(let rows)? = object["snapshot"] {
                 for row in rows { Self.add(row, line: number, to: &snapshot) }
             } else if let columns = object["columns"], case .object = columns, object["action"] != .string("removed") {
@@ -64,7 +83,7 @@ public final class OsqueryReader {
     private func skip(line: Int, column: Int, because detail: String) {
         var broken = current ?? RuntimeSnapshot(source: source)
         current = nil  // one owner, so appending does not copy the arrays
-        broken.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+        broken.note(Finding(rule: "snapshot-unreadable-key", severity: .info,
             location: SourceLocation(file: source, line: line, column: column),
             message: "not a JSON object of an osquery results log\(detail); skipped"))
         current = broken

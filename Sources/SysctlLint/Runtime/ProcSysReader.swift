@@ -45,7 +45,7 @@ public struct ProcSysReader: Sendable {
             let named = unreadable.prefix(3).map { "\($0.key) (\($0.reason))" }.joined(separator: ", ")
             let more = unreadable.count > 3 ? " and \(unreadable.count - 3) more" : ""
             let rootHint = unreadable.contains { $0.reason == "permission denied" } ? "; run as root to include them" : ""
-            snapshot.notes.append(Finding(
+            snapshot.note(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, key: unreadable.count == 1 ? first.key : nil,
                 location: SourceLocation(file: first.path, line: 1, column: 1),
                 message: "\(unreadable.count) key\(unreadable.count == 1 ? "" : "s") could not be read and were skipped: \(named)\(more)\(rootHint)"))

@@ -33,6 +33,25 @@ public struct RuntimeSnapshot: Sendable {
         self.host = host
     }
 
+    /// At most this many notes are kept per snapshot, then one that says the rest were not listed: a file of
+    /// garbage lines would otherwise hold a finding per line (8 MiB of them took gigabytes).
+    public static let noteLimit = 1000
+
+    /// Records what could not be read, up to `noteLimit`.
+    mutating func note(_ finding: Finding) {
+        Self.append(finding, to: &notes)
+    }
+
+    /// The same limit, for readers that collect notes before they know which snapshot holds them.
+    static func append(_ finding: Finding, to notes: inout [Finding]) {
+        if notes.count < noteLimit {
+            notes.append(finding)
+        } else if notes.count == noteLimit {
+            notes.append(Finding(rule: finding.rule, severity: finding.severity, location: finding.location,
+                                 message: "more than \(noteLimit) lines of this input could not be read; from here on they are skipped without a note each"))
+        }
+    }
+
     /// `kernel.osrelease`, which sets the target kernel unless the user names one.
     public var release: String? { entries.first { $0.key == "kernel.osrelease" }?.value }
     public var kernel: KernelVersion? { release.flatMap(KernelVersion.init) }

@@ -8,7 +8,7 @@ public struct SysctlDumpReader: Sendable {
         while let line = lines.nextText() {
             add(line, number: lines.lineNumber, to: &snapshot)
             if lines.bytesConsumed > sizeLimit {
-                snapshot.notes.append(Finding(
+                snapshot.notes.append(Finding(  // past the note limit too: the one note that says the input was cut
                     rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: source, line: lines.lineNumber, column: 1),
                     message: "the snapshot is larger than \(sizeLimit / 1024 / 1024) MiB, more than any host's sysctl -a; the rest was not read"))
                 break
@@ -32,7 +32,7 @@ public struct SysctlDumpReader: Sendable {
         if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
         let location = SourceLocation(file: snapshot.source, line: number, column: 1)
         if trimmed.hasPrefix("sysctl: ") {
-            snapshot.notes.append(Finding(
+            snapshot.note(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, key: Self.quotedKey(in: trimmed), location: location,
                 message: "sysctl could not read this when the snapshot was taken (\(trimmed.dropFirst(8))), so it is missing from the snapshot"))
             return
@@ -47,7 +47,7 @@ public struct SysctlDumpReader: Sendable {
             key = line[..<equals].trimmingSpaces()
             value = line[line.index(after: equals)...].trimmingSpaces()
         } else {
-            snapshot.notes.append(Finding(
+            snapshot.note(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, location: location,
                 message: "not a 'key = value' line of sysctl -a output; skipped"))
             return
