@@ -106,14 +106,29 @@ package struct MessageTemplate: Sendable {
     /// Text shown as written: the descriptions of built-in checks, whose messages come from the engine.
     static func literal(_ text: String) -> MessageTemplate { MessageTemplate(raw: text, parts: [.literal(text)]) }
 
+    /// A message is a sentence or two: a longer template, or more interpolations than this, is refused when the rule
+    /// loads, so that no rule can make each finding megabytes long.
+    package static let maxLength = ExpressionParser.maxLength
+    package static let maxInterpolations = 32
+    /// An interpolated value longer than this is shortened with "…" (a value can be a megabyte-long line).
+    package static let maxRenderedValue = 256
+
     /// Returns the template, or the offset and message of the first bad interpolation.
     package static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
         var parts: [Part] = []
         let bytes = Array(text.utf8)
+        if bytes.count > maxLength {
+            throw ExpressionError(offset: maxLength, message: "the message is longer than \(maxLength) bytes")
+        }
+        var interpolations = 0
         var literalStart = 0, index = 0
         while let open = bytes[index...].firstIndex(of: UInt8(ascii: "{")) {
             guard let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
                 throw ExpressionError(offset: open, message: "'{' without a closing '}'")
+            }
+            interpolations += 1
+            if interpolations > maxInterpolations {
+                throw ExpressionError(offset: open, message: "more than \(maxInterpolations) interpolations in one message")
             }
             let expression: Expression
             do {
@@ -134,8 +149,13 @@ package struct MessageTemplate: Sendable {
         parts.map { part in
             switch part {
             case .literal(let text): text
-            case .expression(let expression): expression.evaluate(context)?.rendered ?? "(unknown)"
+            case .expression(let expression): Self.shortened(expression.evaluate(context)?.rendered ?? "(unknown)")
             }
         }.joined()
+    }
+
+    static func shortened(_ text: String) -> String {
+        guard text.utf8.count > maxRenderedValue else { return text }
+        return String(text.prefix(maxRenderedValue)) + "…"
     }
 }
