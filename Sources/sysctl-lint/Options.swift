@@ -33,7 +33,8 @@ struct RuleOptions: ParsableArguments {
     func knowledge(project: ProjectConfig? = nil) throws -> Knowledge {
         do {
             var knowledge = try Knowledge.shipped()
-            for path in (project?.rules ?? []) + rulePaths { try knowledge.addUserRules(at: path) }
+            for path in project?.rules ?? [] { try knowledge.addUserRules(at: path, within: project?.rulesBoundary) }
+            for path in rulePaths { try knowledge.addUserRules(at: path) }
             try project?.validateRules(knowledge.rules.map(\.id))
             return knowledge
         } catch {

@@ -75,6 +75,32 @@ import Testing
         #expect(!run.stderr.contains("aws_secret") && !run.stderr.contains("root:"))
     }
 
+    /// A folder named in `rules:` is inside the repository, but a link in it may not be.
+    @Test func aLinkInsideARulesFolderCannotLeadOut() throws {
+        let repo = try Repository(conf: Self.tuned)
+        let outside = repo.root.deletingLastPathComponent().appendingPathComponent("outside-\(UUID().uuidString).yaml")
+        try "aws_secret_access_key: hunter2\n".write(to: outside, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try FileManager.default.createDirectory(atPath: repo.path("lint-rules"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: repo.path("lint-rules/a.yaml"), withDestinationPath: outside.path)
+        try repo.write(".sysctl-lint.yaml", "rules: [lint-rules]\n")
+        let run = try CLITests.run([repo.conf])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("leads outside the project's repository"), "\(run.stderr)")
+        #expect(!run.stderr.contains("aws_secret"))
+    }
+
+    /// A project file that is a link (a shared one kept elsewhere in the repository) is judged by its target,
+    /// not by the link's own mode, which is always writable by all.
+    @Test func aLinkedProjectFileIsApplied() throws {
+        let repo = try Repository(conf: Self.tuned)
+        try repo.write("shared-lint.yaml", "ignore: [all]\n")
+        try FileManager.default.createSymbolicLink(atPath: repo.path(".sysctl-lint.yaml"), withDestinationPath: repo.path("shared-lint.yaml"))
+        let run = try CLITests.run(["--format", "json", repo.conf])
+        #expect(!run.stderr.contains("not applying"), "\(run.stderr)")
+        #expect(try Self.rules(run).isEmpty)
+    }
+
     @Test func aFileThatIsNotARuleFileIsNotQuoted() throws {
         let repo = try Repository(conf: Self.tuned)
         try repo.write("creds.yaml", "aws_secret_access_key: hunter2\n")

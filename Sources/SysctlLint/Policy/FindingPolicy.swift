@@ -25,13 +25,20 @@ public struct FindingPolicy: Sendable {
 
     public func apply(_ findings: [Finding]) -> [Finding] {
         guard !isEmpty else { return findings }
+        // Patterns are split once, and matched once per file rather than once per finding.
+        let patterns = perPathIgnores.map { PathPattern.Compiled($0.pattern) }
+        var matchingEntries: [String: [Int]] = [:]
         return findings.compactMap { finding in
             if let select, !select.contains(where: { $0.matches(finding.rule) }) { return nil }
             if ignore.contains(where: { $0.matches(finding.rule) }) { return nil }
             if let file = finding.location?.file, !perPathIgnores.isEmpty {
-                let relative = paths.relative(file)
-                for entry in perPathIgnores where PathPattern.matches(entry.pattern, relative)
-                    && entry.rules.contains(where: { $0.matches(finding.rule) }) {
+                let entries = matchingEntries[file] ?? {
+                    let relative = PathPattern.segments(paths.relative(file))
+                    let found = patterns.indices.filter { patterns[$0].matches(segments: relative) }
+                    matchingEntries[file] = found
+                    return found
+                }()
+                for index in entries where perPathIgnores[index].rules.contains(where: { $0.matches(finding.rule) }) {
                     return nil
                 }
             }

@@ -21,6 +21,8 @@ public struct ProjectConfig: Sendable {
     public var severity: [(rule: RuleSelector, severity: Severity)] = []
     /// Extra rule files or folders, as absolute or config-relative paths resolved against `directory`.
     public var rules: [String] = []
+    /// The repository the files in `rules` must stay in (links inside a rules folder included).
+    public var rulesBoundary: String?
 
     public var directory: String { ReportPaths.folder(of: file) }
 
@@ -62,14 +64,19 @@ public struct ProjectConfig: Sendable {
             guard case .mapping(let pairs) = node.content else {
                 throw node.problem(file, "per-path-ignores must map path patterns to rules, e.g. 'etc/sysctl.d/50-vendor.conf: [vendor-key]'")
             }
+            var entries = 0
             for pair in pairs {
-                config.perPathIgnores.append((pair.key, try selectors(pair.value, file: file, what: "per-path-ignores '\(pair.key)'")))
+                let rules = try selectors(pair.value, file: file, what: "per-path-ignores '\(pair.key)'")
+                entries += 1 + rules.count
+                if entries > entryLimit { throw pair.keyTree.problem(file, tooMany("per-path-ignores")) }
+                config.perPathIgnores.append((pair.key, rules))
             }
         }
         if let node = fields["severity"] {
             guard case .mapping(let pairs) = node.content else {
                 throw node.problem(file, "severity must map rules to error, warning or info, e.g. 'tcp-slow-start-after-idle-off: warning'")
             }
+            if pairs.count > entryLimit { throw node.problem(file, tooMany("severity")) }
             for pair in pairs {
                 let level = try choice(pair.value, file: file, what: "severity of '\(pair.key)'", Severity.self)
                 config.severity.append((RuleSelector(pair.key, line: pair.keyTree.line, column: pair.keyTree.column), level))
@@ -79,6 +86,7 @@ public struct ProjectConfig: Sendable {
             // A repository's rule files live in the repository: an absolute path, `..` or a link out of it could make
             // a checked-out project read (and quote in errors) any file the user can read.
             let boundary = ProjectFileSafety.boundary(of: file)
+            config.rulesBoundary = boundary
             for entry in try node.sequenceOrScalar(file, what: "rules") {
                 let path = try entry.string(file, what: "each entry of rules")
                 let joined = path.hasPrefix("/") ? path : (config.directory as NSString).appendingPathComponent(path)
@@ -101,10 +109,19 @@ public struct ProjectConfig: Sendable {
         return value
     }
 
+    /// Each list in a project file holds at most this many entries: every finding is matched against them, so a
+    /// generated project file with millions would make every run crawl.
+    public static let entryLimit = 1000
+
+    private static func tooMany(_ what: String) -> String {
+        "\(what) lists more than \(entryLimit) entries; a project file names families of rules (`tcp-retries`) and path patterns (`etc/**`) rather than every case"
+    }
+
     private static func selectors(_ node: YAMLTree, file: String, what: String) throws(DataFileProblem) -> [RuleSelector] {
         switch node.content {
         case .scalar(let text, _, _): return [RuleSelector(text, line: node.line, column: node.column)]
         case .sequence(let items):
+            if items.count > entryLimit { throw node.problem(file, tooMany(what)) }
             var result: [RuleSelector] = []
             for item in items {
                 result.append(RuleSelector(try item.string(file, what: "each entry of \(what)"), line: item.line, column: item.column))

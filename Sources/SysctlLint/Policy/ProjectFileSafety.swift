@@ -14,6 +14,11 @@ public enum ProjectFileSafety {
         let me = geteuid()
         var file = stat()
         guard lstat(path, &file) == 0 else { return nil }  // unreadable files fail later, with their own message
+        if file.st_mode & S_IFMT == S_IFLNK {
+            // A link's own mode is always rwx for all and means nothing; who made it, and what it points to, do.
+            if file.st_uid != me && file.st_uid != 0 { return "it is a link made by another user (uid \(file.st_uid))" }
+            guard stat(path, &file) == 0 else { return nil }
+        }
         if file.st_uid != me && file.st_uid != 0 { return "it belongs to another user (uid \(file.st_uid))" }
         if file.st_mode & S_IWOTH != 0 { return "other users can write to it" }
         let folder = (path as NSString).deletingLastPathComponent

@@ -24,27 +24,42 @@ public struct RuleSelector: Sendable, Hashable, CustomStringConvertible {
 /// matched against paths relative to the project file's folder.
 public enum PathPattern {
     public static func matches(_ pattern: String, _ path: String) -> Bool {
-        let pattern = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
-        return match(Array(pattern.split(separator: "/", omittingEmptySubsequences: true)),
-                     Array(path.split(separator: "/", omittingEmptySubsequences: true)))
+        Compiled(pattern).matches(segments: segments(path))
     }
+
+    /// A pattern split into segments once, to be matched against many paths.
+    struct Compiled {
+        let segments: [[UInt8]]
+
+        init(_ pattern: String) {
+            let pattern = pattern.hasPrefix("./") ? String(pattern.dropFirst(2)) : pattern
+            segments = PathPattern.segments(pattern)
+        }
+
+        func matches(segments path: [[UInt8]]) -> Bool { PathPattern.match(segments, path) }
+    }
+
+    static func segments(_ path: String) -> [[UInt8]] {
+        path.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.utf8) }
+    }
+
+    private static let anyDepth = Array("**".utf8)
 
     /// Which path positions each pattern prefix can reach, one pattern segment at a time: work is bounded by
     /// segments × segments, however many `**` the pattern holds (trying every split recursively was exponential).
-    private static func match(_ pattern: [Substring], _ path: [Substring]) -> Bool {
+    private static func match(_ pattern: [[UInt8]], _ path: [[UInt8]]) -> Bool {
         var reachable = [Bool](repeating: false, count: path.count + 1)
         reachable[0] = true
         for segment in pattern {
             var next = [Bool](repeating: false, count: path.count + 1)
-            if segment == "**" {
+            if segment == anyDepth {
                 var seen = false
                 for position in 0...path.count {
                     seen = seen || reachable[position]
                     next[position] = seen
                 }
             } else {
-                let bytes = Array(segment.utf8)
-                for position in 0..<path.count where reachable[position] && segmentMatches(bytes, Array(path[position].utf8)) {
+                for position in 0..<path.count where reachable[position] && segmentMatches(segment, path[position]) {
                     next[position + 1] = true
                 }
             }

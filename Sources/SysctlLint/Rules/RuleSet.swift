@@ -39,7 +39,10 @@ public struct Knowledge: Sendable {
     }
 
     /// Adds the rules found at `path` (a YAML file, or a directory of `*.yaml`/`*.yml` files).
-    public mutating func addUserRules(at path: String) throws(DataFileProblem) {
+    ///
+    /// With `boundary` (a project file's repository), every file read must resolve inside it: a link in a rules
+    /// folder is followed only when its target stays in the repository.
+    public mutating func addUserRules(at path: String, within boundary: String? = nil) throws(DataFileProblem) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw DataFileProblem(file: path, line: nil, column: nil, message: "no such rule file or directory")
@@ -52,7 +55,12 @@ public struct Knowledge: Sendable {
                 throw DataFileProblem(file: path, line: nil, column: nil, message: "no *.yaml rule files in this directory")
             }
         }
+        var position = Dictionary(rules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         for file in files {
+            if let boundary, ProjectFileSafety.contained(file, in: boundary) == nil {
+                throw DataFileProblem(file: file, line: nil, column: nil,
+                                      message: "this rule file leads outside the project's repository (\(boundary)); give rule files from elsewhere with --rules")
+            }
             if let problem = RegularFile.problem(with: file) {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: problem)
             }
@@ -63,9 +71,10 @@ public struct Knowledge: Sendable {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: "the rule file is not UTF-8 text")
             }
             for rule in try RuleLoader.load(text: text, file: file) {
-                if let index = rules.firstIndex(where: { $0.id == rule.id }) {
+                if let index = position[rule.id] {
                     rules[index] = rule
                 } else {
+                    position[rule.id] = rules.count
                     rules.append(rule)
                 }
             }
