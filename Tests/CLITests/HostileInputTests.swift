@@ -80,6 +80,53 @@ import Testing
         }
     }
 
+    /// Rule files are Markdown their authors write: kept as Markdown, but an example cannot close its fence and
+    /// control characters are shown, not sent.
+    @Test func ruleReferenceInMarkdownKeepsExamplesFenced() throws {
+        let folder = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("r.yaml")
+        try """
+            rules:
+              - id: fenced-rule
+                title: "title \\e]0;owned\\a"
+                severity: info
+                keys: [vm.swappiness]
+                when: "value > 50"
+                message: "swappiness {value}"
+                fix: "lower it"
+                rationale: "why"
+                references: ["https://www.kernel.org/doc/html/latest/admin-guide/sysctl/vm.html"]
+                examples:
+                  trigger: ["vm.swappiness = 60"]
+                  pass: ["vm.swappiness = 10 # ```"]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let run = try CLITests.run(["rules", "--format", "markdown", "--rules", file.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        Self.expectSafe(run.stdout, "rules markdown")
+        #expect(run.stdout.contains("````\nvm.swappiness = 10 # ```\n````"), "the fence is longer than any backtick run inside")
+    }
+
+    /// A file named like a workflow command cannot start a gcc or text line with `::`.
+    @Test(arguments: ["gcc", "text"])
+    func fileNamesCannotStartAWorkflowCommand(format: String) throws {
+        let folder = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "net.ipv4.tcp_tw_recycle = 1\n".write(to: folder.appendingPathComponent("::error::x.conf"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = CLITests.binary
+        process.currentDirectoryURL = folder
+        process.arguments = ["--format", format, "--no-config", "::error::x.conf"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output.contains("./::error::x.conf"), "\(output)")
+        Self.expectSafe(output, "\(format) stdout")
+    }
+
     @Test func errorMessagesQuotingArgumentsAreEscaped() throws {
         let run = try CLITests.run(["--format", "text\n::error file=x::forged\u{1B}[2J", "examples/clean.conf"])
         #expect(run.status == 2)

@@ -51,3 +51,66 @@ import Testing
         #expect(FindingLimit.apply(result.findings).omitted == 0)
     }
 }
+
+/// Every reader bounds what it keeps per host: notes, rows and messages.
+@Suite struct ReaderLimitTests {
+    @Test func garbageLinesGetNotesUpToTheLimitThenOne() {
+        let text = String(repeating: "this is not a sysctl line\n", count: RuntimeSnapshot.noteLimit + 500)
+        let snapshot = SysctlDumpReader().read(text: text, source: "dump.txt")
+        #expect(snapshot.notes.count == RuntimeSnapshot.noteLimit + 1)
+        #expect(snapshot.notes.last?.message.contains("without a note each") == true)
+        #expect(snapshot.notes.last?.location?.line == RuntimeSnapshot.noteLimit + 1, "placed at the first line left unnoted")
+    }
+
+    @Test func anOsqueryHostLargerThanTheLimitIsCutAndTheNextHostStillRead() throws {
+        var log = ""
+        for index in 0..<200 {
+            log += #"{"hostIdentifier":"big","action":"added","columns":{"name":"net.ipv4.k\#(index)","current_value":"1"}}"# + "\n"
+        }
+        log += #"{"hostIdentifier":"small","action":"added","columns":{"name":"vm.swappiness","current_value":"10"}}"# + "\n"
+        let reader = OsqueryReader(lines: try RuntimeTests.stream(log), source: "results.log", hostSizeLimit: 4096)
+        let big = try #require(reader.next()), small = try #require(reader.next())
+        #expect(reader.next() == nil)
+        #expect(big.host == "big" && big.entries.count < 200 && big.entries.count > 10)
+        #expect(big.notes.count == 1 && big.notes[0].message.contains("later rows were not read"))
+        #expect(small.host == "small" && small.entries.count == 1 && small.notes.isEmpty)
+    }
+
+    @Test func manyOsqueryArrayHostsAreHandedOutInOrder() throws {
+        let rows = (0..<3000).map { #"{"name":"vm.swappiness","current_value":"\#($0)","hostIdentifier":"h\#($0)"}"# }
+        let reader = OsqueryReader(lines: try RuntimeTests.stream("[" + rows.joined(separator: ",\n") + "]"), source: "q.json")
+        var hosts: [String] = []
+        while let snapshot = reader.next() { hosts.append(snapshot.host ?? "") }
+        #expect(hosts == (0..<3000).map { "h\($0)" })
+    }
+
+    @Test func messageTemplatesHaveLimits() throws {
+        let many = String(repeating: "{value}", count: MessageTemplate.maxInterpolations + 1)
+        #expect(throws: ExpressionError.self) { try MessageTemplate.parse(many) }
+        #expect(throws: ExpressionError.self) { try MessageTemplate.parse(String(repeating: "x", count: MessageTemplate.maxLength + 1)) }
+        let enough = try MessageTemplate.parse(String(repeating: "{value} ", count: MessageTemplate.maxInterpolations))
+        #expect(enough.parts.count == MessageTemplate.maxInterpolations * 2)
+        #expect(MessageTemplate.shortened(String(repeating: "9", count: 10_000)).count == MessageTemplate.maxRenderedValue + 1)
+        #expect(MessageTemplate.shortened("short") == "short")
+    }
+
+    @Test func projectFileListsHaveALimit() throws {
+        let ids = (0...ProjectConfig.entryLimit).map { "- rule-\($0)" }.joined(separator: "\n  ")
+        #expect(throws: DataFileProblem.self) { try ProjectConfig.parse("ignore:\n  \(ids)\n", file: "p.yaml") }
+        let patterns = (0...ProjectConfig.entryLimit).map { "d\($0)/*.conf: tcp" }.joined(separator: "\n  ")
+        do {
+            _ = try ProjectConfig.parse("per-path-ignores:\n  \(patterns)\n", file: "p.yaml")
+            Issue.record("a project file with too many per-path entries was accepted")
+        } catch {
+            #expect(error.line != nil && error.message.contains("more than \(ProjectConfig.entryLimit)"))
+        }
+    }
+
+    @Test(arguments: [("etc/**/*.conf", "etc/sysctl.d/a.conf", true), ("**/**/**/x", "a/b/x", true),
+                      ("./etc/*.conf", "etc/a.conf", true), ("etc/?.conf", "etc/ab.conf", false)])
+    func compiledPatternsMatchAsBefore(pattern: String, path: String, matches: Bool) {
+        #expect(PathPattern.matches(pattern, path) == matches)
+        let compiled = PathPattern.Compiled(pattern)
+        #expect(compiled.matches(segments: PathPattern.segments(path)) == matches)
+    }
+}

@@ -34,12 +34,24 @@ public enum DisplayText {
     }
 
     static func escaped(_ text: String?) -> String? { text.map(escaped) }
+
+    /// Multi-line text (a rule's rationale) with its line breaks kept and everything else escaped.
+    static func escapedKeepingLines(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
+    }
+
+    /// A file name as it starts a gcc or text report line: `::` there would be a GitHub workflow command
+    /// (`::error::x.conf`), so such a name is shown as `./::error::x.conf`, the same file.
+    static func path(_ file: String) -> String {
+        let shown = escaped(file)
+        return shown.hasPrefix("::") ? "./" + shown : shown
+    }
 }
 
 extension SourceLocation {
     var forDisplay: SourceLocation {
         var copy = self
-        copy.file = DisplayText.escaped(file)
+        copy.file = DisplayText.path(file)
         return copy
     }
 }
@@ -130,6 +142,24 @@ enum MarkdownText {
     /// Inline code: backticks cannot close it (they become `'`), `|` cannot end the table cell.
     static func code(_ text: String) -> String {
         "`" + DisplayText.escaped(text).replacingOccurrences(of: "`", with: "'").replacingOccurrences(of: "|", with: "\\|") + "`"
+    }
+
+    /// A code span that keeps its text as written: delimited by one backtick more than the longest run inside it
+    /// (CommonMark), padded with spaces when the text starts or ends with a backtick.
+    static func span(_ text: String) -> String {
+        let run = longestBacktickRun(text)
+        guard run > 0 else { return "`" + text + "`" }
+        let fence = String(repeating: "`", count: run + 1)
+        return fence + " " + text + " " + fence
+    }
+
+    static func longestBacktickRun(_ text: String) -> Int {
+        var longest = 0, current = 0
+        for byte in text.utf8 {
+            current = byte == UInt8(ascii: "`") ? current + 1 : 0
+            longest = max(longest, current)
+        }
+        return longest
     }
 
     /// Running text inside a table cell: the characters that start emphasis, code, links, images or strikethrough

@@ -30,20 +30,25 @@ public enum RuleDocs {
         return out
     }
 
+    /// Rule text is Markdown its authors write, so it is kept as Markdown; what no author means is escaped: control
+    /// characters (shown as `\x1b`, as reports show them) and backtick runs that would close a code span or fence.
     static func section(_ rule: Rule) -> String {
-        var out = "### \(rule.id)\n\n**\(rule.title)**\n\n"
-        let keys = rule.keys.isEmpty ? "" : " · keys: " + rule.keys.map { "`\($0)`" }.joined(separator: ", ")
+        let text: (String) -> String = { DisplayText.escaped($0) }
+        var out = "### \(text(rule.id))\n\n**\(text(rule.title))**\n\n"
+        let keys = rule.keys.isEmpty ? "" : " · keys: " + rule.keys.map { MarkdownText.span(text($0)) }.joined(separator: ", ")
         out += "Severity: `\(rule.severity.rawValue)` · kernels: \(rule.kernels)\(keys)\(rule.builtin ? " · built in" : "")\n\n"
-        if let condition = rule.conditionText { out += "When: `\(condition)`\n\n" }
-        out += rule.rationale.trimmingCharacters(in: .whitespacesAndNewlines) + "\n\n"
-        if let fix = rule.fixText { out += "Fix: \(fix)\n\n" }
-        out += "References:\n\n" + rule.references.map { "- \($0)\n" }.joined() + "\n"
+        if let condition = rule.conditionText { out += "When: \(MarkdownText.span(text(condition)))\n\n" }
+        out += DisplayText.escapedKeepingLines(rule.rationale.trimmingCharacters(in: .whitespacesAndNewlines)) + "\n\n"
+        if let fix = rule.fixText { out += "Fix: \(DisplayText.escapedKeepingLines(fix))\n\n" }
+        out += "References:\n\n" + rule.references.map { "- \(text($0))\n" }.joined() + "\n"
         for (title, triggers) in [("Triggers on", true), ("Does not trigger on", false)] {
             let examples = rule.examples.filter { $0.triggers == triggers }
             guard !examples.isEmpty else { continue }
             out += "\(title):\n\n"
             for example in examples {
-                out += "```\n" + example.displayLines.joined(separator: "\n") + "\n```\n"
+                let body = example.displayLines.map(DisplayText.escapedKeepingLines).joined(separator: "\n")
+                let fence = String(repeating: "`", count: max(3, MarkdownText.longestBacktickRun(body) + 1))
+                out += fence + "\n" + body + "\n" + fence + "\n"
                 if let kernel = example.kernel { out += "\n(on Linux \(kernel))\n" }
                 out += "\n"
             }
