@@ -141,7 +141,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let before = folder.appendingPathComponent("before.conf"), after = folder.appendingPathComponent("a`b|c.conf")
         try "vm.swappiness = 10\n".write(to: before, atomically: true, encoding: .utf8)
-        try "vm.swappiness = <img src=x onerror=alert(1)> @octocat ![x](http://e/x.png) **b** \(Self.nasty)\n"
+        try "vm.swappiness = <img src=x onerror=alert(1)> @octocat ![x](http://e/x.png) **b** https://phish.example www.phish.example \(Self.nasty)\n"
             .write(to: after, atomically: true, encoding: .utf8)
         let run = try CLITests.run(["diff", "--format", "markdown", "--no-config", before.path, after.path])
         #expect([0, 1].contains(run.status), "\(run.stderr)")
@@ -150,6 +150,7 @@ import Testing
         #expect(!run.stdout.contains("@octocat"))
         #expect(!run.stdout.contains("![x]"))
         #expect(!run.stdout.contains("**b**"))
+        #expect(!run.stdout.contains("https://phish") && !run.stdout.contains("www.phish"), "no link GitHub would make")
         #expect(run.stdout.contains("a'b\\|c.conf`"), "a file name cannot leave its code span")
         #expect(!run.stdout.contains("a`b"))
     }

@@ -164,8 +164,10 @@ enum MarkdownText {
 
     /// Running text inside a table cell: the characters that start emphasis, code, links, images or strikethrough
     /// (or end the cell) backslash-escaped, `<` and `&` as entities (no HTML), `@` followed by a zero-width space
-    /// (no mention); control characters as `DisplayText` shows them.
+    /// (no mention), and a zero-width space in `://` and `www.` so that GitHub does not turn a URL from input into
+    /// a link; control characters as `DisplayText` shows them.
     static func prose(_ text: String) -> String {
+        let text = text.replacingOccurrences(of: "://", with: ":\u{200B}//").replacingOccurrences(of: "www.", with: "www\u{200B}.")
         var out = ""
         for character in DisplayText.escaped(text) {
             switch character {
