@@ -39,6 +39,9 @@ struct Check: ParsableCommand {
     @Flag(help: "Show no progress on standard error during long runs (fleets); progress is shown only on a terminal.")
     var noProgress = false
 
+    @Option(help: ArgumentHelp("Saved socket evidence from the checked host (see `sockets --evidence`): findings that counters or sockets can prove or clear carry an evidence field. With --live, this host's own is read.", valueName: "path"))
+    var evidence: String?
+
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
@@ -59,6 +62,15 @@ struct Check: ParsableCommand {
             fail(["nothing to check"])
         }
         result.findings = policy.apply(result.findings)
+        if let evidence {
+            do throws(InputProblem) {
+                result.findings = EvidenceCatalogue.attach(to: result.findings, from: try EvidenceCollector.saved(evidence))
+            } catch {
+                fail([error.description])
+            }
+        } else if input.live {
+            result.findings = EvidenceCatalogue.attach(to: result.findings, from: EvidenceCollector.live())
+        }
         baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
         let (kept, omitted, worst) = FindingLimit.apply(result.findings)
         result.findings = kept

@@ -35,7 +35,7 @@ struct SysctlLintCommand: ParsableCommand {
             unreadable or binary input, and invalid rule files.
             """,
         version: SysctlLintVersion_current,
-        subcommands: [Check.self, Timeouts.self, RulesCommand.self, Explain.self, Diff.self, Init.self],
+        subcommands: [Check.self, Timeouts.self, Sockets.self, RulesCommand.self, Explain.self, Diff.self, Init.self],
         defaultSubcommand: Check.self
     )
 }

@@ -53,6 +53,8 @@ public struct Finding: Sendable, Hashable {
     public var references: [String]
     /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
     public var host: String?
+    /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
+    public var evidence: FindingEvidence?
 
     public init(
         rule: String, severity: Severity, key: String? = nil, value: String? = nil,

@@ -66,6 +66,7 @@ extension Finding {
         copy.message = DisplayText.escaped(message)
         copy.fix = DisplayText.escaped(fix)
         copy.host = DisplayText.escaped(host)
+        copy.evidence?.summary = DisplayText.escaped(evidence?.summary ?? "")
         return copy
     }
 }

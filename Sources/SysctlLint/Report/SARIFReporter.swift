@@ -101,6 +101,7 @@ public struct SARIFReporter: Sendable {
         if let key = finding.key { properties["key"] = .string(key) }
         if let value = finding.value { properties["value"] = .string(value) }
         if let host = finding.host { properties["host"] = .string(host) }
+        if let evidence = finding.evidence { properties["evidence"] = JSONReporter.object(evidence) }
         if properties != [:] { result["properties"] = properties }
         return result
     }

@@ -112,6 +112,7 @@ public struct TextReporter: Sendable {
             let severity = paint(finding.severity.rawValue, finding.severity.style)
             out += "\(place)\(severity): \(finding.message) [\(finding.rule)]\n"
             if let fix = finding.fix { out += "    fix: \(fix)\n" }
+            if let evidence = finding.evidence { out += "    evidence: \(evidence.status.phrase): \(evidence.summary)\n" }
         }
         return out
     }

@@ -65,14 +65,28 @@ public struct JSONReporter: Sendable {
     }
 
     /// One finding as the contract describes it; `host` only for fleet exports.
+    /// `{"status": "confirmed", "summary": …, "counters": {"TcpExtListenOverflows": {"since_boot": 12}}}`; a
+    /// counter read twice also has `delta` and `interval_seconds`.
+    static func object(_ evidence: FindingEvidence) -> JSONValue {
+        var counters: [(key: String, value: JSONValue)] = []
+        for reading in evidence.counters {
+            var entry: JSONValue = ["since_boot": .int(Int(reading.sinceBoot))]
+            if let delta = reading.delta { entry["delta"] = .int(Int(delta)) }
+            if let interval = reading.interval { entry["interval_seconds"] = .double(interval) }
+            counters.append((reading.name, entry))
+        }
+        return ["counters": .object(counters), "status": .string(evidence.status.rawValue), "summary": .string(evidence.summary)]
+    }
+
     static func object(_ finding: Finding) -> JSONValue {
         // Built in the writer's key order, so that writing it needs no sort.
-        var pairs: [(key: String, value: JSONValue)] = [
-            ("column", JSONValue(finding.location?.column)),
+        var pairs: [(key: String, value: JSONValue)] = [("column", JSONValue(finding.location?.column))]
+        pairs.reserveCapacity(12)
+        if let evidence = finding.evidence { pairs.append(("evidence", Self.object(evidence))) }
+        pairs += [
             ("file", JSONValue(finding.location?.file)),
             ("fix", JSONValue(finding.fix)),
         ]
-        pairs.reserveCapacity(11)
         if let host = finding.host { pairs.append(("host", .string(host))) }
         pairs += [
             ("key", JSONValue(finding.key)),
