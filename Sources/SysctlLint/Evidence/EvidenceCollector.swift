@@ -85,10 +85,18 @@ public enum EvidenceCollector {
         } else {
             files = [path]
         }
-        for file in files {
+        let readable = files.filter { file in
             var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: file, isDirectory: &isFolder), !isFolder.boolValue else { continue }
-            if RegularFile.problem(with: file, sizeLimit: .max) != nil { continue }
+            return FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && !isFolder.boolValue
+                && RegularFile.problem(with: file, sizeLimit: .max) == nil
+        }
+        // `ss` output and /proc/net/tcp copies list the same sockets; `ss` also shows backlogs and processes.
+        let ssFiles = readable.filter { kind(of: $0) == .ss }
+        for file in readable {
+            if !ssFiles.isEmpty, kind(of: file) == .procTCP {
+                evidence.note("the ss output beside it lists the same sockets with backlogs and processes, so this copy was not read", file: file)
+                continue
+            }
             read(file, into: &evidence, explicit: !isDirectory.boolValue)
         }
         if evidence.files.isEmpty {
@@ -97,18 +105,34 @@ public enum EvidenceCollector {
         return evidence
     }
 
+    enum SocketTable { case procTCP, ss }
+
+    /// Which socket table a file holds, from its first line.
+    static func kind(of file: String) -> SocketTable? {
+        guard let lines = try? LineStream(path: file), let head = lines.peekFirstContent(length: 80) else { return nil }
+        return kind(head: head)
+    }
+
+    static func kind(head: String) -> SocketTable? {
+        if head.hasPrefix("sl ") || head.hasPrefix("sl\t") { return .procTCP }
+        if (head.hasPrefix("State") || head.hasPrefix("Netid")) && head.contains("Recv-Q") { return .ss }
+        return nil
+    }
+
     /// Reads one saved file if its content is one of the known forms.
     static func read(_ file: String, into evidence: inout Evidence, explicit: Bool) {
         guard let lines = try? LineStream(path: file), let head = lines.peekFirstContent(length: 80) else { return }
-        if head.hasPrefix("sl ") || head.hasPrefix("sl  ") || head.hasPrefix("sl\t") {
+        switch kind(head: head) {
+        case .procTCP?:
             evidence.files.append(file)
             ProcNetTCPReader().read(lines, source: file, into: &evidence)
             return
-        }
-        if head.hasPrefix("State") && head.contains("Recv-Q") || head.hasPrefix("Netid") && head.contains("Recv-Q") {
+        case .ss?:
             evidence.files.append(file)
             SSReader().read(lines, source: file, into: &evidence)
             return
+        case nil:
+            break
         }
         // The rest are small files, read whole.
         guard let data = FileManager.default.contents(atPath: file), data.count <= EvidenceLimits.smallFileLimit else {

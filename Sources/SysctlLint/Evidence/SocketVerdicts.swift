@@ -161,8 +161,9 @@ public struct SocketVerdicts {
                             : "orphans idle for long or with errors count double or fourfold (tcp_check_oom), so the kernel may already reset some"),
                 fix: "see which states they are in (FIN_WAIT1, LAST_ACK, CLOSING): peers that stop reading keep them; tcp_orphan_retries bounds them"))
         }
+        // A quarter of all sockets in FIN_WAIT2 (and at least ten) is a pattern, not a moment of traffic.
         let finWait2 = census.byState[.finWait2] ?? 0
-        if finWait2 >= 1000 {
+        if finWait2 >= 10 && finWait2 * 4 >= census.total {
             let lifetime = setting("net.ipv4.tcp_fin_timeout").map { " (\($0) s)" } ?? ""
             findings.append(finding("sockets-fin-wait2", .info, key: "net.ipv4.tcp_fin_timeout", value: evidence.settings["net.ipv4.tcp_fin_timeout"],
                 "\(finWait2) sockets in FIN_WAIT2: this host closed and the peer has not. Orphaned ones (the application closed them) end after tcp_fin_timeout\(lifetime); a socket the application shut down but still holds waits for the peer without limit",

@@ -10,6 +10,7 @@ public struct ExampleRunner: Sendable {
     }
 
     public func run(_ example: RuleExample, kernel: KernelVersion) throws -> LintResult {
+        if !example.evidence.isEmpty || !example.proc.isEmpty { return try runSockets(example, kernel: kernel) }
         let parser = ConfigParser()
         var request = LintRequest(kernel: kernel)
         if !example.config.isEmpty || (example.tree.isEmpty && example.runtime == nil) {
@@ -26,6 +27,24 @@ public struct ExampleRunner: Sendable {
         request.config += tree.sources.map(parser.parse)
         request.findings += tree.findings
         return linter.lint(request)
+    }
+
+    /// A socket-evidence example: its files saved in a folder and read as `sockets --evidence` reads one.
+    private func runSockets(_ example: RuleExample, kernel: KernelVersion) throws -> LintResult {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sysctl-lint-evidence-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let evidence: Evidence
+        if example.proc.isEmpty {
+            try Self.materialise(example.evidence, at: root)
+            evidence = try EvidenceCollector.saved(root)
+        } else {
+            try Self.materialise(example.proc, at: root)
+            evidence = EvidenceCollector.live(proc: root)
+        }
+        let verdicts = SocketVerdicts(evidence: evidence, knowledge: linter.knowledge, kernel: kernel)
+        var result = verdicts.model
+        result.findings = verdicts.findings + evidence.notes
+        return result
     }
 
     /// Writes `entries` under `root`: `-> target` makes a symbolic link, `<dir>` a directory, anything else a file.

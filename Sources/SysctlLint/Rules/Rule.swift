@@ -38,6 +38,12 @@ public struct RuleExample: Sendable, Hashable {
     public var loader: LoaderKind = .systemd
     /// `sysctl -a` text of a running kernel, for drift and snapshot examples.
     public var runtime: String?
+    /// Saved socket evidence (file name → content: /proc/net copies, `ss -tanp`, `nstat` output), for the
+    /// verdicts of `sysctl-lint sockets`.
+    public var evidence: [TreeEntry] = []
+    /// A miniature /proc (path → content, `-> target` for a link such as `fd/3 -> socket:[123]`), read the way
+    /// `sockets` reads a live host: for the verdicts that need processes.
+    public var proc: [TreeEntry] = []
     /// Bytes of filler appended to the first line, for examples about size limits that cannot be written out.
     public var filler: Int?
     public var triggers: Bool
@@ -59,6 +65,21 @@ public struct RuleExample: Sendable, Hashable {
                 let shown = entry.content.hasPrefix("-> ") || entry.content == "<dir>" ? entry.content
                     : ": " + entry.content.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "; ")
                 lines.append(entry.content.hasPrefix("-> ") || entry.content == "<dir>" ? "  /\(entry.path) \(shown)" : "  /\(entry.path)\(shown)")
+            }
+        }
+        if !proc.isEmpty {
+            lines.append("/proc of the host:")
+            for entry in proc {
+                let shown = entry.content.hasPrefix("-> ") ? " " + entry.content
+                    : ": " + entry.content.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "; ")
+                lines.append("  /proc/\(entry.path)\(shown)")
+            }
+        }
+        if !evidence.isEmpty {
+            lines.append("socket evidence:")
+            for entry in evidence {
+                lines.append("  \(entry.path):")
+                lines += entry.content.trimmingCharacters(in: .newlines).split(separator: "\n").map { "    " + $0 }
             }
         }
         if let runtime {

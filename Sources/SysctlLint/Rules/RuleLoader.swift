@@ -118,7 +118,7 @@ public enum RuleLoader {
             guard !list.isEmpty else { throw try fields.required(name).problem(file, "examples.\(name) needs at least one example") }
             for item in list {
                 if case .mapping = item.content {
-                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler", "tree", "loader", "runtime"])
+                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler", "tree", "loader", "runtime", "evidence", "proc"])
                     var kernel: KernelVersion?
                     if let kernelNode = example["kernel"] {
                         let text = try kernelNode.string(file, what: "kernel")
@@ -139,6 +139,22 @@ public enum RuleLoader {
                             tree.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "tree content")))
                         }
                     }
+                    var evidence: [RuleExample.TreeEntry] = []
+                    if let evidenceNode = example["evidence"] {
+                        guard case .mapping(let pairs) = evidenceNode.content else { throw evidenceNode.problem(file, "evidence must map file names to contents") }
+                        for pair in pairs {
+                            guard !pair.key.contains("/"), !pair.key.hasPrefix(".") else { throw pair.keyTree.problem(file, "an evidence file name is a plain name, such as tcp or ss.txt") }
+                            evidence.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "evidence content")))
+                        }
+                    }
+                    var proc: [RuleExample.TreeEntry] = []
+                    if let procNode = example["proc"] {
+                        guard case .mapping(let pairs) = procNode.content else { throw procNode.problem(file, "proc must map paths under /proc to contents") }
+                        for pair in pairs {
+                            guard !pair.key.split(separator: "/").contains("..") else { throw pair.keyTree.problem(file, "a proc path stays inside /proc") }
+                            proc.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "proc content")))
+                        }
+                    }
                     var loader = LoaderKind.systemd
                     if let loaderNode = example["loader"] {
                         let text = try loaderNode.string(file, what: "loader")
@@ -147,13 +163,15 @@ public enum RuleLoader {
                     }
                     let runtime = try example["runtime"]?.string(file, what: "runtime")
                     let config = try example["config"]?.string(file, what: "config")
-                    guard config != nil || !tree.isEmpty || runtime != nil else {
-                        throw item.problem(file, "an example needs config, tree or runtime")
+                    guard config != nil || !tree.isEmpty || runtime != nil || !evidence.isEmpty || !proc.isEmpty else {
+                        throw item.problem(file, "an example needs config, tree, runtime, evidence or proc")
                     }
                     var built = RuleExample(config: config ?? "", kernel: kernel, filler: filler, triggers: triggers, line: item.line)
                     built.tree = tree
                     built.loader = loader
                     built.runtime = runtime
+                    built.evidence = evidence
+                    built.proc = proc
                     examples.append(built)
                 } else {
                     examples.append(RuleExample(config: try item.string(file, what: "an example"), kernel: nil,
