@@ -4,7 +4,7 @@ import SysctlLint
 /// output broke. Crashes, hangs and memory blow-ups are caught by libFuzzer itself; broken invariants are turned
 /// into crashes by the fuzzing entry point (`sysctl-lint-fuzz`) and into test failures by the corpus replay.
 public enum FuzzTargets {
-    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline"]
+    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline", "evidence"]
 
     /// Problems found running `target` on `bytes`; empty when every invariant holds.
     public static func run(_ target: String, _ bytes: [UInt8]) -> [String] {
@@ -17,6 +17,7 @@ public enum FuzzTargets {
         case "snapshot": return snapshot(bytes)
         case "json": return json(bytes)
         case "baseline": return baseline(bytes)
+        case "evidence": return evidence(bytes)
         default: return ["unknown fuzz target \(target)"]
         }
     }
@@ -92,6 +93,31 @@ public enum FuzzTargets {
         let written = JSONWriter.string(value, pretty: false)
         guard let again = try? JSONParser.parse(Array(written.utf8)) else { return ["written JSON does not parse again"] }
         return JSONWriter.string(again, pretty: false) == written ? [] : ["JSON does not round-trip"]
+    }
+
+    /// The same bytes through every socket-evidence reader (a /proc table, `ss` output, counters, the small
+    /// files), then the census, the verdicts and both reports.
+    static func evidence(_ bytes: [UInt8]) -> [String] {
+        var evidence = Evidence(source: "fuzz")
+        ProcNetTCPReader().read(LineStream(bytes: bytes), source: "tcp", into: &evidence)
+        SSReader().read(LineStream(bytes: bytes), source: "ss.txt", into: &evidence)
+        let text = String(decoding: bytes, as: UTF8.self)
+        if let counters = CounterReader.counters(in: text, source: "netstat", evidence: &evidence) { evidence.counters = counters }
+        evidence.sockstat = HostFactsReader.sockstat(text)
+        evidence.fileHandles = HostFactsReader.fileHandles(text)
+        evidence.uptime = HostFactsReader.uptime(text)
+        for entry in SysctlDumpReader().read(text: text, source: "sysctl.txt").entries.prefix(64) { evidence.settings[entry.key] = entry.value }
+        evidence.files = ["fuzz"]
+        let verdicts = SocketVerdicts(evidence: evidence, knowledge: linter.knowledge)
+        let findings = verdicts.findings
+        var problems = Invariants.displaySafe(SocketTextReporter().render(verdicts, findings: findings), format: "sockets text")
+        if (try? JSONParser.parse(Array(SocketJSONReporter().render(verdicts, findings: findings, toolVersion: "fuzz").utf8))) == nil {
+            problems.append("sockets json output is not JSON")
+        }
+        let attached = EvidenceCatalogue.attach(to: [Finding(rule: "somaxconn-low", severity: .warning, location: nil, message: "m"),
+                                                     Finding(rule: "tcp-keepalive-close-wait", severity: .info, location: nil, message: "m")], from: evidence)
+        problems += Invariants.displaySafe(TextReporter().findingLines(attached), format: "evidence text")
+        return problems
     }
 
     static func baseline(_ bytes: [UInt8]) -> [String] {

@@ -38,6 +38,13 @@ public final class LineStream {
         self.init(handle: handle, closeWhenDone: true)
     }
 
+    /// Lines of bytes already in memory (rule examples, fuzzing, tests).
+    public convenience init(bytes: [UInt8]) {
+        self.init(handle: FileHandle.nullDevice, closeWhenDone: false)
+        buffer = bytes
+        finished = true
+    }
+
     deinit {
         if closeWhenDone { try? handle.close() }
     }
