@@ -42,6 +42,16 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("Saved socket evidence from the checked host (see `sockets --evidence`): findings that counters or sockets can prove or clear carry an evidence field. With --live, this host's own is read.", valueName: "path"))
     var evidence: String?
 
+    @Option(help: ArgumentHelp("With --live: read the counters twice, this many seconds apart, so evidence speaks of rates rather than totals since boot.", valueName: "seconds"))
+    var interval: Double?
+
+    func validate() throws {
+        if let interval {
+            guard input.live else { throw ValidationError("--interval measures this host's counters: give it with --live") }
+            guard interval > 0 && interval <= 3600 else { throw ValidationError("--interval takes seconds from above 0 up to 3600") }
+        }
+    }
+
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
@@ -69,7 +79,7 @@ struct Check: ParsableCommand {
                 fail([error.description])
             }
         } else if input.live {
-            result.findings = EvidenceCatalogue.attach(to: result.findings, from: EvidenceCollector.live())
+            result.findings = EvidenceCatalogue.attach(to: result.findings, from: EvidenceCollector.live(interval: interval))
         }
         baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
         let (kept, omitted, worst) = FindingLimit.apply(result.findings)

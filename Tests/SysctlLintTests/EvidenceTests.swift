@@ -32,7 +32,7 @@ import Testing
     @Test func savedFolderFromARealHost() throws {
         let evidence = try EvidenceCollector.saved(Self.fixture)
         #expect(evidence.backlogsKnown, "the ss listing is read, with backlogs")
-        #expect(evidence.notes.contains { $0.message.contains("lists the same sockets") }, "the /proc copies are not counted twice")
+        #expect(evidence.notes.contains { $0.message.contains("lists the same sockets with more detail") }, "the /proc copies are not counted twice")
         #expect(evidence.counters["TcpExtListenOverflows"] == 24 && evidence.counters["TcpActiveOpens"] == 38)
         #expect(evidence.fileHandles?.maximum == 2466170)
         #expect(evidence.settings["net.ipv4.ip_local_port_range"] == "32768\t60999")
@@ -58,6 +58,20 @@ import Testing
         let census = SocketCensus(evidence.sockets, backlogsKnown: evidence.backlogsKnown)
         #expect(!evidence.backlogsKnown && census.listeners.allSatisfy { $0.backlog == nil })
         #expect(census.byState[.closeWait] == 3 && census.byState[.timeWait] == 8 && census.byState[.finWait2] == 3)
+        #expect(census.listeners.first { $0.endpoint.port == 18092 }?.acceptQueue == 2)
+    }
+
+    /// A sosreport's `netstat -W -neopa`, saved on the same kind of host.
+    @Test func netstatOutputFromARealHost() throws {
+        let evidence = try EvidenceCollector.saved(Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/evidence/netstat-6.18").path)
+        #expect(evidence.processesKnown && !evidence.backlogsKnown)
+        let census = SocketCensus(evidence.sockets)
+        #expect(census.byState[.closeWait] == 3 && census.byState[.timeWait] == 5 && census.byState[.listen] == 4)
+        #expect(evidence.sockets.count == 21, "tcp rows only: udp and unix rows are skipped")
+        #expect(census.closeWait.first?.process == ProcessName(pid: 22223, command: "python3"))
+        let synSent = try #require(evidence.sockets.first { $0.state == .synSent })
+        #expect(synSent.timer == .retransmit && synSent.retransmits == 1 && synSent.timerTicks == 84)
+        #expect(evidence.sockets.first { $0.state == .timeWait }?.timer == .timeWait)
         #expect(census.listeners.first { $0.endpoint.port == 18092 }?.acceptQueue == 2)
     }
 

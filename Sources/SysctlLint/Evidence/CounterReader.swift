@@ -10,7 +10,11 @@ public enum CounterReader {
         let trimmed = text.trimmingSpaces()
         if trimmed.hasPrefix("{") { return json(trimmed, source: source, evidence: &evidence) }
         if trimmed.hasPrefix("#kernel") { return nstatText(trimmed, source: source, evidence: &evidence) }
-        if trimmed.hasPrefix("TcpExt:") || trimmed.hasPrefix("Ip:") || trimmed.hasPrefix("IpExt:") {
+        // /proc/net/netstat and snmp: a header line and a value line with the same prefix (`netstat -s` output
+        // also starts with `Ip:`, but its next line is indented prose).
+        let firstTwo = trimmed.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: true).prefix(2)
+        if firstTwo.count == 2, let prefix = firstTwo.first?.split(separator: " ").first, prefix.hasSuffix(":"),
+           firstTwo.last?.hasPrefix(prefix + " ") == true, ["TcpExt:", "Ip:", "IpExt:"].contains(prefix) {
             return procPairs(trimmed, source: source, evidence: &evidence)
         }
         return nil

@@ -90,11 +90,13 @@ public enum EvidenceCollector {
             return FileManager.default.fileExists(atPath: file, isDirectory: &isFolder) && !isFolder.boolValue
                 && RegularFile.problem(with: file, sizeLimit: .max) == nil
         }
-        // `ss` output and /proc/net/tcp copies list the same sockets; `ss` also shows backlogs and processes.
-        let ssFiles = readable.filter { kind(of: $0) == .ss }
+        // `ss` output, netstat output and /proc/net/tcp copies list the same sockets: one table is read, the one
+        // that shows most (`ss`: backlogs and processes; netstat: processes; /proc: neither).
+        let kinds = Dictionary(readable.map { ($0, kind(of: $0)) }, uniquingKeysWith: { first, _ in first })
+        let best: SocketTable? = kinds.values.contains(.ss) ? .ss : kinds.values.contains(.netstat) ? .netstat : nil
         for file in readable {
-            if !ssFiles.isEmpty, kind(of: file) == .procTCP {
-                evidence.note("the ss output beside it lists the same sockets with backlogs and processes, so this copy was not read", file: file)
+            if let best, let kind = kinds[file] ?? nil, kind != best {
+                evidence.note("the \(best == .ss ? "ss" : "netstat") output beside it lists the same sockets with more detail, so this table was not read", file: file)
                 continue
             }
             read(file, into: &evidence, explicit: !isDirectory.boolValue)
@@ -105,7 +107,7 @@ public enum EvidenceCollector {
         return evidence
     }
 
-    enum SocketTable { case procTCP, ss }
+    enum SocketTable { case procTCP, ss, netstat }
 
     /// Which socket table a file holds, from its first line.
     static func kind(of file: String) -> SocketTable? {
@@ -116,6 +118,7 @@ public enum EvidenceCollector {
     static func kind(head: String) -> SocketTable? {
         if head.hasPrefix("sl ") || head.hasPrefix("sl\t") { return .procTCP }
         if (head.hasPrefix("State") || head.hasPrefix("Netid")) && head.contains("Recv-Q") { return .ss }
+        if head.hasPrefix("Active Internet connections") || head.hasPrefix("Proto Recv-Q") { return .netstat }
         return nil
     }
 
@@ -130,6 +133,10 @@ public enum EvidenceCollector {
         case .ss?:
             evidence.files.append(file)
             SSReader().read(lines, source: file, into: &evidence)
+            return
+        case .netstat?:
+            evidence.files.append(file)
+            NetstatReader().read(lines, source: file, into: &evidence)
             return
         case nil:
             break
