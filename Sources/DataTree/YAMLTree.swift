@@ -39,8 +39,20 @@ package struct YAMLTree: Sendable {
     }
 
     private static func convert(_ node: Node, file: String) throws(DataFileProblem) -> YAMLTree {
+        var unlimited = Int.max
+        return try convert(node, file: file, budget: &unlimited)
+    }
+
+    /// The tree of `node`, counting every node against `budget` (aliases Yams has resolved count again each time
+    /// they are used, so an exponential expansion stops at the budget).
+    static func convert(_ node: Node, file: String, budget: inout Int) throws(DataFileProblem) -> YAMLTree {
         let line = node.mark?.line ?? 1
         let column = node.mark?.column ?? 1
+        budget -= 1
+        guard budget >= 0 else {
+            throw DataFileProblem(file: file, line: line, column: column,
+                                  message: "the YAML expands to more than \(YAMLDocuments.maxNodes) nodes (aliases of aliases?); not read")
+        }
         switch node {
         case .scalar(let scalar):
             let quoted = scalar.style == .singleQuoted || scalar.style == .doubleQuoted
@@ -48,13 +60,13 @@ package struct YAMLTree: Sendable {
             return YAMLTree(content: .scalar(scalar.string, singleLine: singleLine, quoted: quoted), line: line, column: column)
         case .sequence(let sequence):
             var items: [YAMLTree] = []
-            for item in sequence { items.append(try convert(item, file: file)) }
+            for item in sequence { items.append(try convert(item, file: file, budget: &budget)) }
             return YAMLTree(content: .sequence(items), line: line, column: column)
         case .mapping(let mapping):
             var pairs: [(key: String, keyTree: YAMLTree, value: YAMLTree)] = []
             var seen: [String: Int] = [:]
             for (key, value) in mapping {
-                let keyTree = try convert(key, file: file)
+                let keyTree = try convert(key, file: file, budget: &budget)
                 guard case .scalar(let name, _, _) = keyTree.content else {
                     throw DataFileProblem(file: file, line: keyTree.line, column: keyTree.column, message: "mapping keys must be plain strings")
                 }
@@ -63,7 +75,7 @@ package struct YAMLTree: Sendable {
                                           message: "duplicate key '\(name)' (first at line \(first))")
                 }
                 seen[name] = keyTree.line
-                pairs.append((name, keyTree, try convert(value, file: file)))
+                pairs.append((name, keyTree, try convert(value, file: file, budget: &budget)))
             }
             return YAMLTree(content: .mapping(pairs), line: line, column: column)
         case .alias:
@@ -71,7 +83,7 @@ package struct YAMLTree: Sendable {
         }
     }
 
-    private static func problem(from error: YamlError, file: String) -> DataFileProblem {
+    static func problem(from error: YamlError, file: String) -> DataFileProblem {
         switch error {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
