@@ -44,13 +44,23 @@ struct RuleOptions: ParsableArguments {
 }
 
 extension LoaderKind: ExpressibleByArgument {}
+extension SourceFormat: ExpressibleByArgument {}
+extension KubernetesVersion: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
 extension EvaluatedState: ExpressibleByArgument {}
 extension SnapshotFormat: ExpressibleByArgument {}
 
 /// Options shared by the commands that lint files.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("sysctl.conf files, each checked on its own (see --stack); a directory is read as one sysctl.d folder.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Files to check, each on its own (see --stack): sysctl.conf and sysctl.d files, Kubernetes manifests, Compose files, Ansible tasks. A folder of *.conf files is one sysctl.d folder; a repository (a folder with .git, or without *.conf files) is searched for every file that sets sysctls.", valueName: "file"))
     var files: [String] = []
+
+    @Option(help: "Read FILE arguments as this format instead of telling it from the name and content: sysctl, kubernetes, compose or ansible.")
+    var sourceFormat: SourceFormat?
+
+    @Option(help: ArgumentHelp("Kubernetes version whose safe sysctls pods may use without allowedUnsafeSysctls (default: the newest known).", valueName: "version"))
+    var kubernetes: KubernetesVersion?
 
     @Flag(help: "Apply the file arguments in order as one configuration (later files win) instead of checking each on its own.")
     var stack = false
@@ -111,13 +121,26 @@ struct InputOptions: ParsableArguments {
     /// Each argument read and parsed, in the order given, then the tree.
     private func arguments(project: ProjectConfig?) -> [Configuration] {
         let reader = InputReader()
-        let parser = ConfigParser()
+        let sources = ConfigSources(kubernetes: kubernetes ?? .newest)
         var units: [Configuration] = []
         var problems: [String] = []
         for path in files {
+            var isDirectory: ObjCBool = false
+            let folder = path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            if folder && RepositoryWalk.isRepository(path) {
+                let found = Self.repository(path, sources: sources, format: sourceFormat)
+                units += found.units
+                problems += found.problems
+                continue
+            }
             do {
                 let texts = path == "-" ? [try reader.readStandardInput(name: stdinFilename ?? "<stdin>")] : try reader.read(path)
-                units.append((texts.map(parser.parse), []))
+                if folder {
+                    units.append((texts.flatMap { sources.parse($0, as: .sysctl) }, []))  // one sysctl.d folder
+                } else {
+                    // A manifest of several workloads is several units: each pod or service has its own namespaces.
+                    units += texts.flatMap { sources.parse($0, as: sourceFormat) }.map { ([$0], []) }
+                }
             } catch {
                 problems.append(error.description)
             }
@@ -131,6 +154,41 @@ struct InputOptions: ParsableArguments {
         }
         if !problems.isEmpty { fail(problems) }
         return units
+    }
+
+    /// Every file of a repository that sets sysctls: the sysctl files of one folder form one unit (a host applies
+    /// them together), each workload of a YAML file another. YAML files of other kinds are left alone, and a broken
+    /// one only counts when it mentions sysctls.
+    static func repository(_ root: String, sources: ConfigSources, format: SourceFormat?) -> (units: [Configuration], problems: [String]) {
+        let walk = RepositoryWalk().files(under: root)
+        if walk.truncated { warn("\(root): more than \(RepositoryWalk.maxFiles) entries; the rest were not searched") }
+        var units: [Configuration] = []
+        var problems: [String] = []
+        var sysctlFolders: [String: [ParsedFile]] = [:]
+        var folderOrder: [String] = []
+        let reader = InputReader()
+        for path in walk.paths {
+            let text: SourceText
+            do { text = try reader.read(path)[0] } catch { problems.append(error.description); continue }
+            let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
+            if !isYAML && format == nil {
+                let folder = (path as NSString).deletingLastPathComponent
+                if sysctlFolders[folder] == nil { folderOrder.append(folder) }
+                sysctlFolders[folder, default: []] += sources.parse(text, as: .sysctl)
+                continue
+            }
+            let mentionsSysctls = text.bytes.count >= 6 && String(decoding: text.bytes, as: UTF8.self).contains("sysctl")
+            guard mentionsSysctls || format != nil else { continue }
+            for file in sources.parse(text, as: format) {
+                if file.statements.isEmpty && file.findings.allSatisfy({ $0.rule == "source-skipped" }) { continue }
+                units.append(([file], []))
+            }
+        }
+        units = folderOrder.map { (sysctlFolders[$0] ?? [], []) } + units
+        if units.isEmpty && problems.isEmpty {
+            problems.append("\(root): no file under it sets sysctls (sysctl.d/*.conf, sysctl.conf, Kubernetes manifests, Compose files or Ansible tasks)")
+        }
+        return (units, problems)
     }
 
     /// A filesystem root read as the boot-time loader reads it: the files it applies, parsed, and what it skips.

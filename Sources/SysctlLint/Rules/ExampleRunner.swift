@@ -11,6 +11,14 @@ public struct ExampleRunner: Sendable {
 
     public func run(_ example: RuleExample, kernel: KernelVersion) throws -> LintResult {
         if !example.evidence.isEmpty || !example.proc.isEmpty { return try runSockets(example, kernel: kernel) }
+        if let file = example.source.first {
+            // Each workload of the file is linted on its own, as the CLI does; the findings are pooled.
+            let units = ConfigSources().parse(SourceText(path: file.path, text: file.content))
+            let results = units.map { linter.lint(LintRequest(config: [$0], kernel: kernel)) }
+            guard var pooled = results.first else { return linter.lint(LintRequest(kernel: kernel)) }
+            pooled.findings = results.flatMap(\.findings)
+            return pooled
+        }
         let parser = ConfigParser()
         var request = LintRequest(kernel: kernel)
         if !example.config.isEmpty || (example.tree.isEmpty && example.runtime == nil) {

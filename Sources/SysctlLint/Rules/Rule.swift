@@ -44,6 +44,9 @@ public struct RuleExample: Sendable, Hashable {
     /// A miniature /proc (path → content, `-> target` for a link such as `fd/3 -> socket:[123]`), read the way
     /// `sockets` reads a live host: for the verdicts that need processes.
     public var proc: [TreeEntry] = []
+    /// A file of another format (a Kubernetes manifest, a Compose file, Ansible tasks): name → content, read as
+    /// `sysctl-lint NAME` reads it.
+    public var source: [TreeEntry] = []
     /// Bytes of filler appended to the first line, for examples about size limits that cannot be written out.
     public var filler: Int?
     public var triggers: Bool
@@ -66,6 +69,10 @@ public struct RuleExample: Sendable, Hashable {
                     : ": " + entry.content.trimmingCharacters(in: .newlines).replacingOccurrences(of: "\n", with: "; ")
                 lines.append(entry.content.hasPrefix("-> ") || entry.content == "<dir>" ? "  /\(entry.path) \(shown)" : "  /\(entry.path)\(shown)")
             }
+        }
+        for entry in source {
+            lines.append("\(entry.path):")
+            lines += entry.content.trimmingCharacters(in: .newlines).split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
         }
         if !proc.isEmpty {
             lines.append("/proc of the host:")

@@ -118,7 +118,7 @@ public enum RuleLoader {
             guard !list.isEmpty else { throw try fields.required(name).problem(file, "examples.\(name) needs at least one example") }
             for item in list {
                 if case .mapping = item.content {
-                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler", "tree", "loader", "runtime", "evidence", "proc"])
+                    let example = try item.fields(file, what: "an example", allowed: ["config", "kernel", "filler", "tree", "loader", "runtime", "evidence", "proc", "source"])
                     var kernel: KernelVersion?
                     if let kernelNode = example["kernel"] {
                         let text = try kernelNode.string(file, what: "kernel")
@@ -147,6 +147,11 @@ public enum RuleLoader {
                             evidence.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "evidence content")))
                         }
                     }
+                    var sourceFiles: [RuleExample.TreeEntry] = []
+                    if let sourceNode = example["source"] {
+                        guard case .mapping(let pairs) = sourceNode.content, pairs.count == 1 else { throw sourceNode.problem(file, "source maps one file name to its content") }
+                        sourceFiles = [RuleExample.TreeEntry(path: pairs[0].key, content: try pairs[0].value.string(file, what: "source content"))]
+                    }
                     var proc: [RuleExample.TreeEntry] = []
                     if let procNode = example["proc"] {
                         guard case .mapping(let pairs) = procNode.content else { throw procNode.problem(file, "proc must map paths under /proc to contents") }
@@ -163,8 +168,8 @@ public enum RuleLoader {
                     }
                     let runtime = try example["runtime"]?.string(file, what: "runtime")
                     let config = try example["config"]?.string(file, what: "config")
-                    guard config != nil || !tree.isEmpty || runtime != nil || !evidence.isEmpty || !proc.isEmpty else {
-                        throw item.problem(file, "an example needs config, tree, runtime, evidence or proc")
+                    guard config != nil || !tree.isEmpty || runtime != nil || !evidence.isEmpty || !proc.isEmpty || !sourceFiles.isEmpty else {
+                        throw item.problem(file, "an example needs config, tree, runtime, evidence, proc or source")
                     }
                     var built = RuleExample(config: config ?? "", kernel: kernel, filler: filler, triggers: triggers, line: item.line)
                     built.tree = tree
@@ -172,6 +177,7 @@ public enum RuleLoader {
                     built.runtime = runtime
                     built.evidence = evidence
                     built.proc = proc
+                    built.source = sourceFiles
                     examples.append(built)
                 } else {
                     examples.append(RuleExample(config: try item.string(file, what: "an example"), kernel: nil,

@@ -1,0 +1,109 @@
+import DataTree
+
+/// The kinds of file that set sysctls. Each is read into the same located assignments (`ParsedFile`), so the
+/// effective state, the rules, the figures and every report treat a Kubernetes value like a line of sysctl.conf.
+public enum SourceFormat: String, Sendable, CaseIterable {
+    /// sysctl.conf and sysctl.d files.
+    case sysctl
+    /// Kubernetes manifests: pods and the pod templates of workloads (`securityContext.sysctls`).
+    case kubernetes
+    /// Docker Compose files (`services.*.sysctls`).
+    case compose
+    /// Ansible playbooks, roles and handlers using the sysctl module.
+    case ansible
+}
+
+/// Reads one file of any supported format. A YAML file holding several workloads yields one `ParsedFile` per
+/// workload: each pod or service has a network namespace of its own, so their values must not override each other.
+public struct ConfigSources: Sendable {
+    public var kubernetes: KubernetesVersion
+
+    public init(kubernetes: KubernetesVersion = .newest) {
+        self.kubernetes = kubernetes
+    }
+
+    /// The file read as `format`, or as what its name and content say it is.
+    public func parse(_ source: SourceText, as format: SourceFormat? = nil) -> [ParsedFile] {
+        let chosen = format ?? Self.formatByName(source.path)
+        if chosen == .sysctl || (chosen == nil && !Self.isYAMLName(source.path)) {
+            return [ConfigParser().parse(source)]
+        }
+        let text = String(decoding: source.bytes, as: UTF8.self)
+        let documents: [YAMLTree]
+        do {
+            documents = try YAMLDocuments.parse(text, file: source.path)
+        } catch {
+            return [Self.problemFile(source.path, rule: "source-invalid", .error, line: error.line, column: error.column,
+                                     "cannot read this file: \(error.message); none of its values were checked")]
+        }
+        switch chosen ?? Self.detect(documents) {
+        case .kubernetes?: return KubernetesSource(version: kubernetes).parse(documents, path: source.path)
+        case .compose?: return ComposeSource().parse(documents, path: source.path)
+        case .ansible?: return AnsibleSource().parse(documents, path: source.path)
+        case .sysctl?, nil:
+            return [Self.problemFile(source.path, rule: "source-skipped", .info, line: 1, column: 1,
+                                     "a YAML file that is not a Kubernetes manifest, a Compose file or Ansible tasks; not checked (give --source-format to read it as one)")]
+        }
+    }
+
+    static func isYAMLName(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
+
+    /// Names that say the format whatever the content.
+    static func formatByName(_ path: String) -> SourceFormat? {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if name.hasPrefix("docker-compose") || name.hasPrefix("compose.") || name.hasPrefix("compose-") { return isYAMLName(name) ? .compose : nil }
+        return nil
+    }
+
+    /// What the documents look like: `apiVersion` and `kind` (Kubernetes), a `services` mapping (Compose), a
+    /// list of plays or tasks (Ansible).
+    static func detect(_ documents: [YAMLTree]) -> SourceFormat? {
+        for document in documents {
+            if case .mapping(let pairs) = document.content {
+                let keys = Set(pairs.map(\.key))
+                if keys.contains("apiVersion") && keys.contains("kind") { return .kubernetes }
+                if keys.contains("services"), case .mapping? = pairs.first(where: { $0.key == "services" })?.value.content { return .compose }
+            }
+            if case .sequence(let items) = document.content, items.contains(where: AnsibleSource.isPlayOrTask) { return .ansible }
+        }
+        return nil
+    }
+
+    static func problemFile(_ path: String, rule: String, _ severity: Severity, line: Int?, column: Int?, _ message: String) -> ParsedFile {
+        var file = ParsedFile(path: path)
+        file.findings = [Finding(rule: rule, severity: severity, location: SourceLocation(file: path, line: line ?? 1, column: column ?? 1), message: message)]
+        return file
+    }
+}
+
+/// Helpers for reading assignments out of YAML trees, with positions.
+enum YAMLAssignments {
+    /// A scalar's text, or nil for collections.
+    static func scalar(_ tree: YAMLTree?) -> String? {
+        if case .scalar(let text, _, _)? = tree?.content { return text }
+        return nil
+    }
+
+    /// The value of `key` in a mapping, following Compose and Ansible's `<<` merge keys (explicit keys win).
+    static func value(_ tree: YAMLTree?, _ key: String) -> YAMLTree? {
+        guard case .mapping(let pairs)? = tree?.content else { return nil }
+        if let direct = pairs.first(where: { $0.key == key }) { return direct.value }
+        guard let merged = pairs.first(where: { $0.key == "<<" })?.value else { return nil }
+        switch merged.content {
+        case .mapping: return value(merged, key)
+        case .sequence(let items): return items.lazy.compactMap { value($0, key) }.first
+        case .scalar: return nil
+        }
+    }
+
+    /// An assignment of `key` to `value`, located at the value (or the key, when the value is elsewhere).
+    static func assignment(key: String, value: String, at tree: YAMLTree, path: String) -> Assignment {
+        Assignment(key: SysctlKey(key), value: value, ignoreFailure: false,
+                   location: SourceLocation(file: path, line: tree.line, column: tree.column), valueColumn: tree.column)
+    }
+
+    /// Whether a value is a template (Jinja `{{ }}`/`{% %}`, Helm), which is not guessed.
+    static func isTemplated(_ text: String) -> Bool {
+        text.contains("{{") || text.contains("{%")
+    }
+}
