@@ -72,9 +72,10 @@ struct Diff: ParsableCommand {
                 let tree = try InputOptions.tree(at: path, loader: loader)
                 return ChangeReview.Side(files: tree.files, findings: tree.findings, base: path)
             }
-            let files = try InputReader().read(path).map(ConfigParser().parse)
             var isDirectory: ObjCBool = false
             let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            // A Kubernetes, Compose or Ansible file is read as `check` reads it; its workloads form one side.
+            let files = try InputReader().read(path).flatMap { isFolder ? [ConfigParser().parse($0)] : ConfigSources().parse($0) }
             return ChangeReview.Side(files: files, base: isFolder ? path : nil)
         } catch {
             fail([error.description])

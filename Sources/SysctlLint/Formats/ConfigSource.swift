@@ -29,20 +29,46 @@ public struct ConfigSources: Sendable {
             return [ConfigParser().parse(source)]
         }
         let text = String(decoding: source.bytes, as: UTF8.self)
+        // A YAML file that never mentions sysctls sets none (pre-commit and CI pass every YAML file here): it is
+        // clean without being parsed, and a Helm template among them is no error.
+        if chosen == nil && !text.contains("sysctl") { return [ParsedFile(path: source.path)] }
         let documents: [YAMLTree]
         do {
             documents = try YAMLDocuments.parse(text, file: source.path)
         } catch {
+            // A template (Helm) is not YAML until it is rendered: no error of the configuration.
+            if YAMLAssignments.isTemplated(text) {
+                return [Self.problemFile(source.path, rule: "source-not-checkable", .info, line: error.line, column: error.column,
+                                         "a template that is not YAML until it is rendered (\(error.message)); render it (helm template) and check the output")]
+            }
             return [Self.problemFile(source.path, rule: "source-invalid", .error, line: error.line, column: error.column,
                                      "cannot read this file: \(error.message); none of its values were checked")]
         }
-        switch chosen ?? Self.detect(documents) {
-        case .kubernetes?: return KubernetesSource(version: kubernetes).parse(documents, path: source.path)
-        case .compose?: return ComposeSource().parse(documents, path: source.path)
-        case .ansible?: return AnsibleSource().parse(documents, path: source.path)
+        let format = chosen ?? Self.detect(documents)
+        let files: [ParsedFile]
+        switch format {
+        case .kubernetes?: files = KubernetesSource(version: kubernetes).parse(documents, path: source.path)
+        case .compose?: files = ComposeSource().parse(documents, path: source.path)
+        case .ansible?: files = AnsibleSource().parse(documents, path: source.path)
         case .sysctl?, nil:
             return [Self.problemFile(source.path, rule: "source-skipped", .info, line: 1, column: 1,
                                      "a YAML file that is not a Kubernetes manifest, a Compose file or Ansible tasks; not checked (give --source-format to read it as one)")]
+        }
+        // It mentions sysctls, yet none is where this format sets them (a ConfigMap carrying a sysctl.conf, a
+        // script in a task): say so rather than call the file clean.
+        if files.allSatisfy({ $0.statements.isEmpty && $0.findings.isEmpty }), let format {
+            return [Self.problemFile(source.path, rule: "source-skipped", .info, line: 1, column: 1,
+                                     "this \(format.rawValue) file mentions sysctls but sets none where \(format.rawValue) sets them (\(Self.where(format))); sysctl lines held in other fields (a ConfigMap, a script) are not read")]
+        }
+        return files
+    }
+
+    static func `where`(_ format: SourceFormat) -> String {
+        switch format {
+        case .kubernetes: "securityContext.sysctls of a pod template"
+        case .compose: "services.*.sysctls"
+        case .ansible: "sysctl module tasks"
+        case .sysctl: "key = value lines"
         }
     }
 

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+/// Kubernetes, Compose and Ansible files read into located assignments (Tests/Fixtures/repository: shapes of
+/// real configuration repositories, described in its README), and what each format's own tools would refuse.
+@Suite struct SourceTests {
+    static let repository = Fixtures.packageRoot.appendingPathComponent("Tests/Fixtures/repository").path
+
+    static func read(_ relative: String) throws -> [ParsedFile] {
+        let text = try InputReader().read(repository + "/" + relative)[0]
+        return ConfigSources().parse(SourceText(path: relative, bytes: text.bytes))
+    }
+
+    static func placed(_ files: [ParsedFile]) -> [String] {
+        files.flatMap(\.assignments).map { "\($0.key.name)=\($0.value)@\($0.location.line):\($0.location.column)" }
+    }
+
+    @Test func kubernetesWorkloadsAreUnitsWithPositions() throws {
+        let files = try Self.read("k8s/workloads.yaml")
+        #expect(files.count == 2, "the Deployment and the CronJob; the Service has no pod")
+        #expect(Self.placed([files[0]]) == ["net.ipv4.tcp_keepalive_time=600@15:20", "net.core.somaxconn=128@17:20"])
+        #expect(Self.placed([files[1]]) == ["net.ipv4.tcp_syn_retries=1@36:24"], "a / separator is read as the kubelet reads it")
+        #expect(files[1].findings.contains { $0.rule == "k8s-host-network-sysctl" && $0.location?.line == 35 })
+        #expect(files[0].findings.contains { $0.rule == "k8s-unsafe-sysctl" && $0.key == "net.core.somaxconn" })
+    }
+
+    @Test(arguments: [("1.28", false), ("1.29", true), ("1.36", true)])
+    func theSafeSetFollowsTheKubernetesVersion(version: String, safe: Bool) throws {
+        let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n      - {name: net.ipv4.tcp_keepalive_time, value: \"600\"}\n"
+        let files = ConfigSources(kubernetes: try #require(KubernetesVersion(version))).parse(SourceText(path: "p.yaml", text: text))
+        #expect(files[0].findings.contains { $0.rule == "k8s-unsafe-sysctl" } == !safe)
+        if !safe { #expect(files[0].findings.contains { $0.message.contains("safe from Kubernetes 1.29") }) }
+    }
+
+    @Test func composeFormsMergesAndHostNetwork() throws {
+        let files = try Self.read("docker-compose.yml")
+        #expect(files.count == 3)
+        #expect(Self.placed([files[0]]) == ["net.ipv4.tcp_tw_reuse=1@3:28"], "the merged extension field, at its own line")
+        #expect(Self.placed([files[1]]) == ["net.core.somaxconn=511@12:9", "vm.overcommit_memory=1@13:9"])
+        #expect(files[1].findings.map(\.rule) == ["docker-sysctl-not-allowed"])
+        #expect(files[2].findings.map(\.rule) == ["docker-host-network-sysctl"])
+    }
+
+    @Test func ansibleTasksLoopsAndTemplates() throws {
+        let files = try Self.read("roles/sysctl/tasks/main.yml")
+        #expect(files.count == 1, "one task file is one unit")
+        #expect(Self.placed(files) == ["net.ipv4.tcp_tw_recycle=1@5:12", "net.ipv4.tcp_max_tw_buckets=5000@15:7",
+                                       "net.ipv4.tcp_retries2=3@16:7", "net.ipv4.ip_forward=1@24:11"])
+        #expect(files[0].findings.map(\.rule) == ["source-not-checkable"])
+        #expect(AnsibleSource.freeFormWords("name={{ item.name }} value=\"a b\" state=present").map(String.init)
+                == ["name={{ item.name }}", "value=\"a b\"", "state=present"])
+    }
+
+    @Test func formatsAreToldByContent() {
+        #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("apiVersion: v1\nkind: Pod\n")) == .kubernetes)
+        #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("services:\n  a: {image: x}\n")) == .compose)
+        #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("- hosts: all\n  tasks: []\n")) == .ansible)
+        #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("site_name: docs\n")) == nil)
+    }
+
+    @Test func theRepositoryWalkFindsEverySource() {
+        let walk = RepositoryWalk().files(under: Self.repository)
+        let names = walk.paths.map { String($0.dropFirst(Self.repository.count + 1)) }
+        #expect(names == ["charts/app/templates/deployment.yaml", "docker-compose.yml", "docs/mkdocs.yml",
+                          "etc/sysctl.d/99-tuning.conf", "k8s/workloads.yaml", "roles/sysctl/tasks/main.yml"])
+        #expect(!walk.truncated)
+        #expect(RepositoryWalk.isRepository(Self.repository))
+        #expect(!RepositoryWalk.isRepository(Self.repository + "/etc/sysctl.d"), "a folder of *.conf files is a sysctl.d folder")
+    }
+
+    @Test(arguments: [
+        ("sysctls: [a\n", "source-invalid"),                                   // invalid YAML that mentions sysctls
+        ("kind: Pod\nspec: {{ .Values.spec }}\n# sysctls\n", "source-not-checkable"),  // a template
+        ("apiVersion: v1\nkind: ConfigMap\ndata: {sysctls: x}\n", "source-skipped"),  // a kind without pods
+        ("other: 1\n# sysctls elsewhere\n", "source-skipped"),                 // a YAML file of no known format
+    ] as [(String, String?)])
+    func badInputIsNamed(text: String, rule: String?) {
+        let files = ConfigSources().parse(SourceText(path: "x.yaml", text: text))
+        #expect(files.flatMap(\.findings).map(\.rule) == (rule.map { [$0] } ?? []))
+    }
+
+    /// Aliases are allowed, within bounds checked before anything expands.
+    @Test func yamlBombsAndHugeFilesStopWithAMessage() throws {
+        var bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1..<9 { bomb += "\(Character(UnicodeScalar(97 + level)!)): &\(Character(UnicodeScalar(97 + level)!)) [" + Array(repeating: "*\(Character(UnicodeScalar(96 + level)!))", count: 10).joined(separator: ", ") + "]\n" }
+        bomb += "sysctls: 1\n"
+        let expanded = ConfigSources(kubernetes: .newest).parse(SourceText(path: "bomb.yaml", text: bomb), as: .compose)
+        #expect(expanded.first?.findings.first?.message.contains("expands to more than") == true)
+        let keyAlias = ConfigSources().parse(SourceText(path: "k.yaml", text: "a: &a x\n*a : 1\nsysctls: 1\n"), as: .compose)
+        #expect(keyAlias.first?.findings.first?.message.contains("alias used as a mapping key") == true)
+        let documents = String(repeating: "---\nkind: Pod\n", count: 10_001) + "# sysctls\n"
+        let many = ConfigSources().parse(SourceText(path: "m.yaml", text: documents))
+        #expect(many.first?.findings.first?.message.contains("more than 10000 YAML documents") == true)
+    }
+}
+
+/// Parses YAML documents for the detection test.
+enum YAMLDocumentsShim {
+    static func parse(_ text: String) throws -> [YAMLTree] { try YAMLDocuments.parse(text, file: "t.yaml") }
+}
