@@ -4,7 +4,7 @@ import SysctlLint
 /// output broke. Crashes, hangs and memory blow-ups are caught by libFuzzer itself; broken invariants are turned
 /// into crashes by the fuzzing entry point (`sysctl-lint-fuzz`) and into test failures by the corpus replay.
 public enum FuzzTargets {
-    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline", "evidence"]
+    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline", "evidence", "sources"]
 
     /// Problems found running `target` on `bytes`; empty when every invariant holds.
     public static func run(_ target: String, _ bytes: [UInt8]) -> [String] {
@@ -18,6 +18,7 @@ public enum FuzzTargets {
         case "json": return json(bytes)
         case "baseline": return baseline(bytes)
         case "evidence": return evidence(bytes)
+        case "sources": return sources(bytes)
         default: return ["unknown fuzz target \(target)"]
         }
     }
@@ -117,6 +118,19 @@ public enum FuzzTargets {
         let attached = EvidenceCatalogue.attach(to: [Finding(rule: "somaxconn-low", severity: .warning, location: nil, message: "m"),
                                                      Finding(rule: "tcp-keepalive-close-wait", severity: .info, location: nil, message: "m")], from: evidence)
         problems += Invariants.displaySafe(TextReporter().findingLines(attached), format: "evidence text")
+        return problems
+    }
+
+    /// Any bytes as a Kubernetes manifest, a Compose file and Ansible tasks (the format chosen by the first byte,
+    /// or detected), each unit linted and rendered.
+    static func sources(_ bytes: [UInt8]) -> [String] {
+        let formats: [SourceFormat?] = [nil, .kubernetes, .compose, .ansible]
+        let format = formats[Int(bytes.first ?? 0) % formats.count]
+        let units = ConfigSources(kubernetes: KubernetesVersion(1, 11 + bytes.count % 26)).parse(SourceText(path: "fuzz.yaml", bytes: bytes), as: format)
+        var problems: [String] = []
+        for unit in units.prefix(16) {
+            problems += check(linter.lint(LintRequest(config: [unit])))
+        }
         return problems
     }
 
