@@ -21,8 +21,8 @@ package struct YAMLTree: Sendable {
 
     /// Parses one YAML document. Syntax errors, aliases and non-string keys become problems.
     package static func parse(_ text: String, file: String) throws(DataFileProblem) -> YAMLTree? {
-        if let anchor = AnchorScan.firstAnchor(in: text) {
-            throw DataFileProblem(file: file, line: anchor.line, column: anchor.column, message: "YAML anchors and aliases are not supported in rule files")
+        if let problem = AnchorScan.problem(in: text, maxAliases: nil) {
+            throw DataFileProblem(file: file, line: problem.line, column: problem.column, message: problem.message)
         }
         do {
             // The basic resolver: our data files keep every plain value a string, and skipping YAML 1.1 tag

@@ -57,6 +57,7 @@ struct Check: ParsableCommand {
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
         let policy = selection.policy(projectConfig.map(FindingPolicy.init) ?? FindingPolicy(), rules: linter.knowledge.rules)
         let output = ReportOutput(path: outputFile, inputs: input.files + [input.snapshot].compactMap { $0 })
+        output.neutralizesCommands = [.text, .gcc].contains(OutputFormat.chosen(format))
         let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold
         let runtime = input.runtime()
         if let runtime, runtime.isFleet {
@@ -211,8 +212,8 @@ struct Timeouts: ParsableCommand {
         let result = linter.lint(input.request(config: input.configuration(project: projectConfig),
                                                runtime: input.runtime()?.next(), project: projectConfig)).forDisplay
         let reporter = TextReporter(color: false, showSchedules: true)
-        print("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):")
-        print(reporter.figureTable(result.figures), terminator: "")
+        emit("Computed for Linux \(result.kernel)\(reporter.kernelNote(result))\(reporter.stateNote(result)):\n")
+        emit(reporter.figureTable(result.figures))
     }
 }
 

@@ -49,17 +49,28 @@ struct Diff: ParsableCommand {
         let projectConfig = project.load(near: new == "/dev/null" ? old : new)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
         let loaderKind = loader ?? projectConfig?.loader ?? .systemd
-        let review = ChangeReview(old: side(old, loader: loaderKind), new: side(new, loader: loaderKind), linter: linter,
+        var review = ChangeReview(old: side(old, loader: loaderKind), new: side(new, loader: loaderKind), linter: linter,
                                   kernel: kernel ?? projectConfig?.kernel,
                                   policy: projectConfig.map(FindingPolicy.init) ?? FindingPolicy())
+        // A review is read by people (often as a pull-request comment): bounded like a report, and the exit status
+        // still sees what was cut.
+        let worstIntroduced = review.worstIntroduced
+        let limit = FindingLimit.perRun / 10
+        let cut = max(0, review.introduced.count - limit) + max(0, review.resolved.count - limit) + max(0, review.values.count - limit)
+        if cut > 0 {
+            review.introduced = Array(review.introduced.prefix(limit))
+            review.resolved = Array(review.resolved.prefix(limit))
+            review.values = Array(review.values.prefix(limit))
+            warn("\(cut) more changed values and findings were not listed: a review lists at most \(limit) of each (the exit status still counts them)")
+        }
         let reporter = ChangeReviewReporter(color: format == .text && useColor(color))
         switch format {
-        case .text: print(reporter.text(review, old: old, new: new), terminator: "")
-        case .markdown: print(reporter.markdown(review, old: old, new: new), terminator: "")
+        case .text: emit(reporter.text(review, old: old, new: new))
+        case .markdown: emit(reporter.markdown(review, old: old, new: new))
         case .json: print(reporter.json(review, old: old, new: new, toolVersion: SysctlLintVersion.current), terminator: "")
         }
         if let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold,
-           let worst = review.worstIntroduced, worst >= threshold {
+           let worst = worstIntroduced, worst >= threshold {
             throw ExitCode(1)
         }
     }

@@ -236,6 +236,11 @@ struct InputOptions: ParsableArguments {
 }
 
 /// Prints a warning that does not stop the run.
+/// Prints a report or listing in which no line can be taken for a GitHub workflow command.
+func emit(_ text: String) {
+    print(DisplayText.neutralizingCommands(text), terminator: "")
+}
+
 func warn(_ message: String) {
     FileHandle.standardError.write(Data(("sysctl-lint: warning: " + DisplayText.escaped(message) + "\n").utf8))
 }

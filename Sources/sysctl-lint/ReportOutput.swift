@@ -28,9 +28,13 @@ final class ReportOutput {
         self.handle = handle
     }
 
+    /// Whether to keep lines from being GitHub workflow commands: for the human formats (text, gcc). The github
+    /// format's lines are commands on purpose, and data formats (JSON, XML) keep their strings as they are.
+    var neutralizesCommands = false
+
     func write(_ text: String) {
         guard !text.isEmpty else { return }
-        handle.write(Data(text.utf8))
+        handle.write(Data((neutralizesCommands ? DisplayText.neutralizingCommands(text) : text).utf8))
     }
 
     /// Moves the finished report into place.

@@ -19,13 +19,13 @@ struct RulesCommand: ParsableCommand {
     func run() throws {
         let knowledge = try ruleOptions.knowledge()
         if format == .markdown {
-            print(RuleDocs.markdown(knowledge.rules), terminator: "")
+            emit(RuleDocs.markdown(knowledge.rules))
             return
         }
         let rules = knowledge.rules.sorted { $0.id < $1.id }
         let width = rules.map(\.id.count).max() ?? 0
         for rule in rules {
-            print("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(DisplayText.escaped(rule.title))")
+            emit("\(rule.id.padding(width))  \(rule.severity.rawValue.padding(7))  \(DisplayText.escaped(rule.title))\n")
         }
     }
 }
@@ -66,6 +66,6 @@ struct Explain: ParsableCommand {
             }
         }
         // Rule files may come from a checked-out repository: their text is shown with control characters escaped.
-        print(safeLines(out), terminator: "")
+        emit(safeLines(out))
     }
 }

@@ -52,7 +52,7 @@ struct Sockets: ParsableCommand {
         let verdicts = SocketVerdicts(evidence: gathered, knowledge: try ruleOptions.knowledge(), kernel: kernel)
         let findings = verdicts.findings
         switch format {
-        case .text: print(SocketTextReporter().render(verdicts, findings: findings), terminator: "")
+        case .text: emit(SocketTextReporter().render(verdicts, findings: findings))
         case .json: print(SocketJSONReporter().render(verdicts, findings: findings, toolVersion: SysctlLintVersion.current), terminator: "")
         }
         if let threshold = failLevel.threshold, let worst = findings.map(\.severity).max(), worst >= threshold {

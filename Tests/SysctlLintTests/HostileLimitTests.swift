@@ -114,3 +114,91 @@ import Testing
         #expect(compiled.matches(segments: PathPattern.segments(path)) == matches)
     }
 }
+
+/// The reproductions of a hostile review, each ending in bounded work with a message (not timed: each bound is in
+/// the code, and these inputs would hang or trap without it).
+@Suite struct HostileReviewTests {
+    @Test func runningValuesCannotOverflowThePortCount() {
+        let snapshot = SysctlDumpReader().read(text: "kernel.osrelease = 6.8.0\nnet.ipv4.ip_local_port_range = 0\t9223372036854775807\n", source: "s.txt")
+        let result = Linter(knowledge: Fixtures.knowledge).lint(LintRequest(runtime: snapshot, evaluate: .runtime))
+        #expect(result.figures.first { $0.name == .ephemeralPorts }?.value == Double(Int.max))
+    }
+
+    @Test func aHugeLinearPhaseIsCountedNotStepped() {
+        let timeline = TimeoutModel.synGiveUp(synRetries: Int.max, linearTimeouts: Int.max, initialRtoMs: 1000, rtoMaxMs: 120_000)
+        #expect(timeline.retransmissionCount > 1_000_000)
+        let small = TimeoutModel.synGiveUp(synRetries: 6, linearTimeouts: 4, initialRtoMs: 1000, rtoMaxMs: 120_000)
+        let stepped = TimeoutModel.synGiveUp(synRetries: 6, linearTimeouts: 0, initialRtoMs: 1000, rtoMaxMs: 120_000)
+        #expect(small.retransmissionsMs.prefix(5) == [1000, 2000, 3000, 4000, 5000], "the flat phase is still listed firing by firing")
+        #expect(stepped.retransmissionsMs.prefix(3) == [1000, 3000, 7000])
+    }
+
+    @Test func nestedComplexKeysAreRefusedBeforeComposing() {
+        let nested = String(repeating: "? ", count: 400) + "x" + String(repeating: "\n: 1", count: 1) + "\n"
+        #expect(throws: DataFileProblem.self) { _ = try ProjectConfig.parse(nested, file: "p.yaml") }
+        do {
+            _ = try ProjectConfig.parse("{? {? a : 1} : 1} : 1\n", file: "p.yaml")
+            Issue.record("a mapping as a key was accepted")
+        } catch {
+            #expect(error.message.contains("mapping keys must be plain strings") && error.line == 1)
+        }
+    }
+
+    @Test func pathologicalGlobsStopAtTheirBudget() {
+        let pattern = "net.ipv4.*" + String(repeating: "a", count: 20_000) + "b"
+        let key = "net.ipv4." + String(repeating: "a", count: 40_000) + "x"
+        #expect(!Glob.matches(pattern, key))
+        #expect(Glob.matches("net.ipv4.conf.*.rp_filter", "net.ipv4.conf.eth0.rp_filter"))
+        #expect(Glob.matches("*a*b*c", String(repeating: "x", count: 1000) + "abc"))
+    }
+
+    @Test func directivesAfterTheirSettingsAreMatchedByBinarySearch() {
+        #expect(Suppressions.firstLine(after: 5, in: [1, 3, 6, 9]) == 6)
+        #expect(Suppressions.firstLine(after: 9, in: [1, 3, 6, 9]) == nil)
+        #expect(Suppressions.firstLine(after: 0, in: []) == nil)
+        let text = String(repeating: "-a.b\n", count: 20_000) + String(repeating: "# sysctl-lint: disable=vendor-key -- r\n", count: 20_000)
+        let result = Fixtures.lint(text)
+        #expect(result.findings.filter { $0.rule == "suppression-unused" }.count == 20_000)
+    }
+
+    @Test func ruleFilesAreBoundedPerRuleAndPerKey() {
+        let keys = (0...RuleLoader.maxKeysPerRule).map { "k\($0)" }.joined(separator: ", ")
+        let rule = "rules:\n  - id: many-keys\n    title: t\n    severity: info\n    keys: [\(keys)]\n    when: \"value > 1\"\n    message: m\n    fix: f\n    rationale: r\n    references: [x]\n    examples: {trigger: [\"k0 = 2\"], pass: [\"k0 = 1\"]}\n"
+        #expect(throws: DataFileProblem.self) { try RuleLoader.load(text: rule, file: "r.yaml") }
+    }
+
+    @Test func brokenFilesListTheirFirstProblemsAndCountTheRest() {
+        let file = ConfigParser().parse(SourceText(path: "x.conf", text: String(repeating: "x\n", count: FindingLimit.perRun + 50)))
+        #expect(file.findings.count == FindingLimit.perRun + 1)
+        #expect(file.findings.last?.message.hasPrefix("50 more problems") == true && file.findings.last?.severity == .error)
+    }
+
+    @Test func findingsQuoteInputUpToALimit() {
+        let huge = String(repeating: "A", count: 1_000_000)
+        let finding = Finding(rule: "r", severity: .info, value: huge, location: nil, message: "value \(huge)")
+        #expect(finding.value?.utf8.count == Finding.maxValueBytes + "…".utf8.count)
+        #expect(finding.message.utf8.count == Finding.maxMessageBytes + "…".utf8.count)
+        #expect(Finding.bounded("é" + String(repeating: "é", count: 10), 3) == "é…", "never cut inside a character")
+        let repeated = Fixtures.lint(String(repeating: "vm.swappiness = 1\n", count: 50) + "vm.swappiness = " + String(repeating: "9", count: 500_000) + "\n")
+        #expect(repeated.findings.allSatisfy { $0.message.utf8.count <= Finding.maxMessageBytes + 3 })
+    }
+
+    @Test func hostNamesAndEntriesAreBounded() {
+        let snapshot = RuntimeSnapshot(source: "log", host: String(repeating: "h", count: 1_000_000))
+        #expect(snapshot.host?.utf8.count == RuntimeSnapshot.maxHostBytes + "…".utf8.count)
+        var many = RuntimeSnapshot(source: "s")
+        for index in 0..<(RuntimeSnapshot.maxEntries + 10) { many.append(key: "k\(index)", value: "1", line: index + 1) }
+        #expect(many.entries.count == RuntimeSnapshot.maxEntries && many.notes.count == 1)
+    }
+
+    @Test(arguments: [
+        ("  ::error::forged", "  :\u{200B}:error::forged"),
+        ("\u{00A0}::warning::x", "\u{00A0}:\u{200B}:warning::x"),
+        ("text ##[error]x", "text #\u{200B}#[error]x"),
+        ("a :: b", "a :: b"),
+    ])
+    func workflowCommandsCannotStartALine(line: String, shown: String) {
+        #expect(DisplayText.neutralizingCommands(line) == shown)
+        #expect(DisplayText.neutralizingCommands("ok\n" + line + "\n") == "ok\n" + shown + "\n")
+    }
+}

@@ -243,8 +243,9 @@ public struct FigureCalculator: Sendable {
     /// them).
     private func ports() -> (count: Int, formula: String, inputs: [ComputedFigure.Input])? {
         guard let range = resolve("net.ipv4.ip_local_port_range", fields: 2), range.numbers[1] >= range.numbers[0] else { return nil }
+        // Running values are not writes, so any integer can reach here: the count saturates.
         let (low, high) = (range.numbers[0], range.numbers[1])
-        var count = high - low + 1
+        var count = high.subtractingReportingOverflow(low).overflow ? Int.max : (high - low).saturatingAdd(1)
         var formula = "\(high) − \(low) + 1"
         var inputs = [range.input]
         if let reserved = state.assignment(for: "net.ipv4.ip_local_reserved_ports"), writeCheck?.rejection(of: reserved) == nil,

@@ -4,6 +4,8 @@ public struct ParameterCatalogue: Sendable {
     public private(set) var parameters: [Parameter]
     /// Keys without a `*`, for "did you mean" suggestions.
     public private(set) var concreteNames: [String] = []
+    /// Concrete names by their parent (`net.ipv4`), for spelling suggestions without a scan per unknown key.
+    private(set) var namesByParent: [Substring: [String]] = [:]
     private var exact: [String: Int] = [:]
     private var patterns: [(components: [Substring], index: Int)] = []
 
@@ -15,6 +17,8 @@ public struct ParameterCatalogue: Sendable {
             } else {
                 exact[parameter.key] = index
                 concreteNames.append(parameter.key)
+                let parent = parameter.key.lastIndex(of: ".").map { parameter.key[..<$0] } ?? ""
+                namesByParent[Substring(String(parent)), default: []].append(parameter.key)
             }
         }
     }

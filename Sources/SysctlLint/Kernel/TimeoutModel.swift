@@ -92,7 +92,24 @@ public enum TimeoutModel {
             count += 1
             if first == nil { first = now }
             if listed.count < listedRetransmissions { listed.append(now) }
-            if count > linearFirings { rto = min(rto.saturatingMultiply(2), rtoMaxMs) }
+            if count > linearFirings {
+                rto = min(rto.saturatingMultiply(2), rtoMaxMs)
+            } else if let origin = origin() {
+                // The linear phase keeps the RTO flat for `linearFirings - count` more firings: those that still
+                // retransmit are counted in one step, so a huge tcp_syn_linear_timeouts ends in bounded time.
+                var more = linearFirings - count
+                if let countLimit { more = min(more, max(0, countLimit - count)) }
+                let left = budget.saturatingAdd(-(now - origin))
+                more = min(more, left <= 0 ? 0 : (left - 1) / rto)
+                if more > 0 {
+                    for step in 1...min(more, max(1, listedRetransmissions - listed.count)) where listed.count < listedRetransmissions {
+                        listed.append(now.saturatingAdd(step.saturatingMultiply(rto)))
+                    }
+                    count = count.saturatingAdd(more)
+                    now = now.saturatingAdd(more.saturatingMultiply(rto))
+                    if count > linearFirings { rto = min(rto.saturatingMultiply(2), rtoMaxMs) }
+                }
+            }
         }
     }
 

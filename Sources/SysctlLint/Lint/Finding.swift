@@ -62,12 +62,24 @@ public struct Finding: Sendable, Hashable {
     ) {
         self.rule = rule
         self.severity = severity
-        self.key = key
-        self.value = value
+        self.key = key.map { Self.bounded($0, Self.maxValueBytes) }
+        self.value = value.map { Self.bounded($0, Self.maxValueBytes) }
         self.location = location
-        self.message = message
-        self.fix = fix
+        self.message = Self.bounded(message, Self.maxMessageBytes)
+        self.fix = fix.map { Self.bounded($0, Self.maxMessageBytes) }
         self.references = references
+    }
+
+    /// A finding quotes input: values of megabytes (a repeated key before one huge value) would otherwise be copied
+    /// into every finding that names them. Longer text is cut at these sizes and ends with "…".
+    public static let maxMessageBytes = 8192
+    public static let maxValueBytes = 4096
+
+    static func bounded(_ text: String, _ limit: Int) -> String {
+        guard text.utf8.count > limit else { return text }
+        var cut = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
+        while cut > text.startIndex, !text.unicodeScalars.indices.contains(cut) { cut = text.utf8.index(before: cut) }
+        return String(text[..<cut]) + "…"
     }
 
     /// The message with its host in front (`[web-1] …`) for fleet findings, as the one-line formats show it.

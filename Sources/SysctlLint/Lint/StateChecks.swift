@@ -72,7 +72,7 @@ struct StateChecks {
         guard !state.globs.isEmpty else { return [] }
         guard state.globComparisonsFit(keys: state.settings.count) else {
             return [Finding(rule: "glob-overridden-by-key", severity: .info, location: state.globs.first?.location,
-                            message: "\(state.settings.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); which globs explicit keys override was not checked")]
+                            message: "\(state.settings.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs, or globs longer than \(EffectiveState.globBytesLimit / 1024) KiB together); which globs explicit keys override was not checked, and globs are not used for figures")]
         }
         var findings: [Finding] = []
         for setting in state.settings {
@@ -125,11 +125,10 @@ struct StateChecks {
     private func unknownKey(_ assignment: Assignment) -> [Finding] {
         let name = assignment.key.name
         guard !Self.openFamilies.contains(where: name.hasPrefix) else { return [] }
-        let candidates = catalogue.concreteNames.filter { $0 != name }
         // Only keys beside the known one: net.ipv6.x is not a typo of net.ipv4.x.
-        let parent = Self.parent(of: name)
-        let siblings = candidates.filter { Self.parent(of: $0) == parent }
-        let suggestion = candidates.first { $0 == name.lowercased() }
+        let lowered = name.lowercased()
+        let siblings = (catalogue.namesByParent[Self.parent(of: name)] ?? []).filter { $0 != name }
+        let suggestion = (lowered != name && catalogue.parameter(for: lowered) != nil ? lowered : nil)
             ?? Suggest.closest(to: name, among: siblings, maxDistance: 2)
         guard let suggestion else { return [] }
         return [Finding(

@@ -25,6 +25,10 @@ public struct ConfigParser: Sendable {
             run.parseLine(bytes[lineStart..<lineEnd], number: lineNumber, isFirst: lineNumber == 1)
             lineStart = lineEnd + 1
         }
+        if run.omitted > 0 {
+            run.findings.append(Finding(rule: "invalid-line", severity: run.omittedWorst, location: SourceLocation(file: source.path, line: lineNumber, column: 1),
+                                        message: "\(run.omitted) more problems in this file were not listed (at most \(FindingLimit.perRun) per file); fix the first ones, or check that this is a sysctl file"))
+        }
         return ParsedFile(path: source.path, statements: run.statements, findings: run.findings, lineCount: lineNumber)
     }
 }
@@ -44,8 +48,33 @@ private struct Run {
 
     init(path: String) { self.path = path }
 
+    /// Whether a comment contains `sysctl` in any case (every directive does, and so do the near misses the
+    /// suppression parser explains).
+    static func mentionsSysctl(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let word: [UInt8] = Array("sysctl".utf8)
+        guard bytes.count >= word.count else { return false }
+        var index = bytes.startIndex
+        while index + word.count <= bytes.endIndex {
+            var matched = true
+            for offset in 0..<word.count where bytes[index + offset] | 0x20 != word[offset] { matched = false; break }
+            if matched { return true }
+            index += 1
+        }
+        return false
+    }
+
+    /// The problems of one file are listed up to the run's limit, then counted: a file of two million broken
+    /// lines would otherwise build two million findings before any limit applied.
+    var omitted = 0
+    var omittedWorst = Severity.info
+
     mutating func report(_ rule: String, _ severity: Severity, line: Int, column: Int, _ message: String,
                          key: String? = nil, value: String? = nil, fix: String? = nil) {
+        guard findings.count < FindingLimit.perRun else {
+            omitted += 1
+            omittedWorst = max(omittedWorst, severity)
+            return
+        }
         findings.append(Finding(
             rule: rule, severity: severity, key: key, value: value,
             location: SourceLocation(file: path, line: line, column: column), message: message, fix: fix))
@@ -99,7 +128,11 @@ private struct Run {
                    "vertical tab or form feed around the setting: procps 4 strips it, procps 3 and systemd-sysctl keep it in the key or value")
         }
         if first == hash || first == semicolon {
-            statements.append(.comment(Comment(text: text(trimmed), location: loc(number, column(trimmed.startIndex)))))
+            // Comments are kept only when they may be suppression directives: a file of 8 million `#` lines would
+            // otherwise hold a gigabyte of them.
+            if Self.mentionsSysctl(trimmed) {
+                statements.append(.comment(Comment(text: text(trimmed), location: loc(number, column(trimmed.startIndex)))))
+            }
             return
         }
         guard let equalsIndex = trimmed.firstIndex(of: equals) else {

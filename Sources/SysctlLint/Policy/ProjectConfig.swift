@@ -87,13 +87,15 @@ public struct ProjectConfig: Sendable {
             // a checked-out project read (and quote in errors) any file the user can read.
             let boundary = ProjectFileSafety.boundary(of: file)
             config.rulesBoundary = boundary
-            for entry in try node.sequenceOrScalar(file, what: "rules") {
+            let entries = try node.sequenceOrScalar(file, what: "rules")
+            if entries.count > entryLimit { throw node.problem(file, tooMany("rules")) }
+            for entry in entries {
                 let path = try entry.string(file, what: "each entry of rules")
                 let joined = path.hasPrefix("/") ? path : (config.directory as NSString).appendingPathComponent(path)
                 guard let inside = ProjectFileSafety.contained(joined, in: boundary) else {
                     throw entry.problem(file, "rules: '\(path)' is outside this repository (\(boundary)); give rule files from elsewhere with --rules")
                 }
-                config.rules.append(inside)
+                if !config.rules.contains(inside) { config.rules.append(inside) }  // a file listed twice is read once
             }
         }
         return config

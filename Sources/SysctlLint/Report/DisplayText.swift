@@ -40,6 +40,30 @@ public enum DisplayText {
         text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
     }
 
+    /// Text for a terminal or a CI log in which no line can be a GitHub Actions workflow command: the runner reads
+    /// `::command` after any leading blanks (no-break spaces included) and the older `##[command]`, so a `::` that
+    /// starts a line's text and every `##[` get a zero-width space between their marks. Not for the `github`
+    /// format, whose annotations are such commands on purpose.
+    public static func neutralizingCommands(_ text: String) -> String {
+        guard text.contains("::") || text.contains("##[") else { return text }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for index in lines.indices {
+            var line = lines[index]
+            if line.contains("##[") { line = line.replacingOccurrences(of: "##[", with: "#\u{200B}#[") }
+            let scalars = line.unicodeScalars
+            if let start = scalars.firstIndex(where: { !$0.properties.isWhitespace && $0 != "\u{FEFF}" && $0 != "\u{200B}" }),
+               scalars[start...].starts(with: "::".unicodeScalars) {
+                var copy = String.UnicodeScalarView()
+                copy.append(contentsOf: scalars[..<start])
+                copy.append(contentsOf: ":\u{200B}:".unicodeScalars)
+                copy.append(contentsOf: scalars[scalars.index(start, offsetBy: 2)...])
+                line = String(copy)
+            }
+            lines[index] = line
+        }
+        return lines.joined(separator: "\n")
+    }
+
     /// A file name as it starts a gcc or text report line: `::` there would be a GitHub workflow command
     /// (`::error::x.conf`), so such a name is shown as `./::error::x.conf`, the same file.
     static func path(_ file: String) -> String {

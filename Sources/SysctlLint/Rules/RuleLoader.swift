@@ -3,6 +3,11 @@ import DataTree
 /// message does not parse or type-check is rejected here, never at lint time.
 public enum RuleLoader {
     static let topFields = ["description", "rules"]
+    /// Limits on what one rule file may ask of every run: rules, keys per rule, bytes per key.
+    static let maxRulesPerFile = 1000
+    static let maxKeysPerRule = 100
+    static let maxKeyLength = 256
+
     static let ruleFields = ["id", "title", "severity", "keys", "kernel", "builtin", "when", "message", "fix",
                              "rationale", "references", "examples"]
 
@@ -22,7 +27,12 @@ public enum RuleLoader {
         let top = try root.fields(file, what: "a rule file", allowed: topFields)
         var rules: [Rule] = []
         var seen: [String: Int] = [:]
-        for entry in try top.required("rules").sequence(file, what: "rules") {
+        let entries = try top.required("rules").sequence(file, what: "rules")
+        if entries.count > maxRulesPerFile {
+            throw DataFileProblem(file: file, line: entries[maxRulesPerFile].line, column: entries[maxRulesPerFile].column,
+                                  message: "a rule file holds at most \(maxRulesPerFile) rules")
+        }
+        for entry in entries {
             let rule = try self.rule(entry, file: file)
             if let first = seen[rule.id] {
                 throw DataFileProblem(file: file, line: entry.line, column: entry.column,
@@ -78,6 +88,11 @@ public enum RuleLoader {
         let keysNode = try fields.required("keys")
         let keys = try keysNode.strings(file, what: "keys")
         guard !keys.isEmpty else { throw keysNode.problem(file, "keys must name at least one key or pattern") }
+        // Every key pattern is matched against every assignment: bounded per rule and per pattern.
+        guard keys.count <= maxKeysPerRule else { throw keysNode.problem(file, "a rule names at most \(maxKeysPerRule) keys or patterns") }
+        if keys.contains(where: { $0.utf8.count > maxKeyLength }) {
+            throw keysNode.problem(file, "a key or pattern is longer than \(maxKeyLength) bytes; no sysctl key is")
+        }
 
         let references = try fields.required("references").strings(file, what: "references")
         guard !references.isEmpty else { throw try fields.required("references").problem(file, "a rule needs at least one reference") }

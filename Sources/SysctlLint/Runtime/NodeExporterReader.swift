@@ -76,7 +76,7 @@ public struct NodeExporterReader: Sendable {
             }
             for key in keyOrder {
                 let fields = (byKey[key] ?? []).sorted { $0.index < $1.index }
-                snapshot.entries.append(RuntimeSnapshot.Entry(
+                snapshot.add(RuntimeSnapshot.Entry(
                     key: key, value: fields.map(\.value).joined(separator: "\t"), line: fields[0].line))
             }
             snapshots.append(snapshot)

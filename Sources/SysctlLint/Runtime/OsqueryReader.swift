@@ -156,6 +156,6 @@ public final class OsqueryReader {
     static func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
         guard case .string(let name)? = row["name"], !name.isEmpty else { return }
         let value = (row["current_value"] ?? row["value"]).map(\.plainText) ?? ""
-        snapshot.entries.append(RuntimeSnapshot.Entry(key: name, value: value, line: line))
+        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line))
     }
 }

@@ -17,7 +17,14 @@ public struct ProcSysReader: Sendable {
         }
         var snapshot = RuntimeSnapshot(source: source ?? directory)
         var unreadable: [(key: String, reason: String, path: String)] = []
+        var total = 0
         for relative in walk(directory) {
+            // A real /proc/sys holds well under a megabyte of values; a copy of many large files is cut.
+            if total > InputReader.defaultSizeLimit {
+                snapshot.notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: directory, line: 1, column: 1),
+                                              message: "the values of this /proc/sys copy add up to more than \(InputReader.defaultSizeLimit / 1024 / 1024) MiB, far more than a kernel's; the rest were not read"))
+                break
+            }
             let path = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
             let key = RuntimeSnapshot.key(forProcPath: relative)
             // Each key is a file of its own: findings point at it.
@@ -37,9 +44,10 @@ public struct ProcSysReader: Sendable {
                 continue
             }
             try? handle.close()
+            total = total.saturatingAdd(data?.count ?? 0)
             var value = String(decoding: data ?? Data(), as: UTF8.self)
             if value.hasSuffix("\n") { value.removeLast() }
-            snapshot.entries.append(RuntimeSnapshot.Entry(key: key, value: value, line: 1, file: path))
+            snapshot.add(RuntimeSnapshot.Entry(key: key, value: value, line: 1, file: path))
         }
         if let first = unreadable.first {
             let named = unreadable.prefix(3).map { "\($0.key) (\($0.reason))" }.joined(separator: ", ")

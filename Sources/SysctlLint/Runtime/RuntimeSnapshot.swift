@@ -30,8 +30,14 @@ public struct RuntimeSnapshot: Sendable {
 
     public init(source: String, host: String? = nil) {
         self.source = source
-        self.host = host
+        // Every finding of the host repeats its name; a DNS name is at most 253 bytes.
+        self.host = host.map { Finding.bounded($0, Self.maxHostBytes) }
     }
+
+    public static let maxHostBytes = 256
+    /// Entries one host may hold (a real `sysctl -a` has a few thousand, tens of thousands with many interfaces):
+    /// each costs about 600 bytes on its way through the linter.
+    public static let maxEntries = 200_000
 
     /// At most this many notes are kept per snapshot, then one that says the rest were not listed: a file of
     /// garbage lines would otherwise hold a finding per line (8 MiB of them took gigabytes).
@@ -59,11 +65,24 @@ public struct RuntimeSnapshot: Sendable {
     /// Adds a value; a repeated key continues a multi-line value (`sysctl -a` repeats `key =` on every line).
     mutating func append(key: String, value: String, line: Int) {
         if let last = entries.last, last.key == key {
-            entries[entries.count - 1].value += "\n" + value
+            if last.value.utf8.count < InputReader.defaultSizeLimit { entries[entries.count - 1].value += "\n" + value }
         } else {
-            entries.append(Entry(key: key, value: value, line: line))
+            add(Entry(key: key, value: value, line: line))
         }
     }
+
+    /// Adds an entry, up to `maxEntries`; past it, one note says the rest were not read.
+    mutating func add(_ entry: Entry) {
+        if entries.count < Self.maxEntries {
+            entries.append(entry)
+        } else if !entriesCut {
+            entriesCut = true
+            notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
+                                 message: "more than \(Self.maxEntries) keys for one host, far more than any kernel has; the rest were not read"))
+        }
+    }
+
+    private var entriesCut = false
 
     /// The values as assignments, so that the same engine evaluates them.
     public func parsedFile() -> ParsedFile {

@@ -57,8 +57,12 @@ public struct EffectiveState: Sendable {
     /// Whether comparing `keys` keys with every glob stays within `globComparisonLimit`.
     public func globComparisonsFit(keys: Int) -> Bool {
         let (product, overflow) = keys.multipliedReportingOverflow(by: globs.count)
-        return !overflow && product <= Self.globComparisonLimit
+        return !overflow && product <= Self.globComparisonLimit && globBytes <= Self.globBytesLimit
     }
+
+    /// Globs longer than any real key pattern, together: comparing them costs their length for every key.
+    public static let globBytesLimit = 64 * 1024
+    var globBytes: Int { globs.reduce(0) { $0.saturatingAdd($1.key.path.utf8.count) } }
 
     /// Every assignment that takes effect: explicit winners, then globs.
     public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
@@ -69,6 +73,7 @@ public struct EffectiveState: Sendable {
         let path = SysctlKey(name).path
         if let position = index[path] { return settings[position].winner }
         if exclusions.contains(where: { $0.key.path == path }) { return nil }
+        guard globBytes <= Self.globBytesLimit else { return nil }  // said once, by the glob check
         return globs.last { Glob.matches($0.key.path, path) }
     }
 

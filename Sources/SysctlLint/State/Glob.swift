@@ -1,6 +1,11 @@
 /// Shell-style matching as glob(3) does it on sysctl paths: `*` and `?` never cross a `/`, `[abc]`/`[a-z]`/`[!a]`
 /// classes. Used for glob keys in config files and for the key patterns of rules.
 public enum Glob {
+    /// Work allowed per match, as a multiple of the two lengths. Backtracking to the last star is linear for every
+    /// real key, and quadratic only for patterns made to be (`*aaaa…b` against `aaaa…x`); such a pattern is taken
+    /// as not matching when the budget runs out, so that a hostile file cannot make a match cost megabytes squared.
+    static let stepsPerByte = 8
+
     public static func matches(_ pattern: String, _ text: String, crossesSlash: Bool = false) -> Bool {
         let p = Array(pattern.utf8), t = Array(text.utf8)
         return match(p, 0, t, 0, crossesSlash)
@@ -8,9 +13,12 @@ public enum Glob {
 
     private static func match(_ p: [UInt8], _ pi: Int, _ t: [UInt8], _ ti: Int, _ crosses: Bool) -> Bool {
         var pi = pi, ti = ti
-        // Iterative with backtracking to the last star: linear in practice, never exponential.
+        // Iterative with backtracking to the last star: linear in practice, never exponential, and bounded.
         var starP = -1, starT = -1
+        var budget = (p.count + t.count + 8).saturatingMultiply(stepsPerByte)
         while ti < t.count {
+            budget -= 1
+            if budget < 0 { return false }
             if pi < p.count {
                 let c = p[pi]
                 if c == UInt8(ascii: "*") {

@@ -59,7 +59,7 @@ public struct Suppressions: Sendable {
         for directive in directives {
             var entry = Entry(directive: directive, file: file.path)
             if directive.scope == .nextLine {
-                entry.target = settingLines.first { $0 > directive.location.line }
+                entry.target = Self.firstLine(after: directive.location.line, in: settingLines)
             }
             for rule in directive.rules where !knownRules.contains(rule) {
                 let hint = Suggest.closest(to: rule, among: Array(knownRules)).map { " (did you mean '\($0)'?)" } ?? ""
@@ -117,5 +117,16 @@ public struct Suppressions: Sendable {
                 fix: "remove \(unused.count == entry.directive.rules.count ? "the directive" : "'\(unused.joined(separator: ","))' from the directive")"))
         }
         return Outcome(kept: kept, suppressed: suppressed)
+    }
+
+    /// The first of the sorted `lines` after `line`, by binary search (a file of directives after its settings
+    /// was quadratic with a scan from the start for each).
+    static func firstLine(after line: Int, in lines: [Int]) -> Int? {
+        var low = 0, high = lines.count
+        while low < high {
+            let middle = (low + high) / 2
+            if lines[middle] > line { high = middle } else { low = middle + 1 }
+        }
+        return low < lines.count ? lines[low] : nil
     }
 }
