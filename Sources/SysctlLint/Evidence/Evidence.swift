@@ -37,6 +37,13 @@ public struct Evidence: Sendable {
         self.source = source
     }
 
+    /// Whether another socket may be kept (`EvidenceLimits.maxSockets`); when not, a note says where `source` was cut.
+    mutating func roomForSocket(source: String, line: Int) -> Bool {
+        guard sockets.count >= EvidenceLimits.maxSockets else { return true }
+        note("more than \(EvidenceLimits.maxSockets) sockets; the rest of \(source) was not read", file: source, line: line)
+        return false
+    }
+
     mutating func note(_ message: String, file: String, line: Int? = nil) {
         RuntimeSnapshot.append(Finding(rule: "evidence-unreadable", severity: .info,
                                        location: SourceLocation(file: file, line: line ?? 1, column: 1), message: message), to: &notes)

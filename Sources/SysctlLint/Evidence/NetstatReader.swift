@@ -23,10 +23,7 @@ public struct NetstatReader {
                 continue
             }
             guard protocolName == "tcp" || protocolName == "tcp6" else { continue }
-            guard evidence.sockets.count < EvidenceLimits.maxSockets else {
-                evidence.note("more than \(EvidenceLimits.maxSockets) sockets; the rest of \(source) was not read", file: source, line: lines.lineNumber)
-                return
-            }
+            guard evidence.roomForSocket(source: source, line: lines.lineNumber) else { return }
             guard let receive = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }),
                   let send = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }),
                   let local = fields.next().flatMap(Self.endpoint), let foreign = fields.next().flatMap(Self.endpoint),
@@ -35,11 +32,9 @@ public struct NetstatReader {
                 evidence.note("not a TCP line of numeric netstat output (netstat -tanp); skipped", file: source, line: lines.lineNumber)
                 continue
             }
-            var socket = TCPSocket(state: state, local: local, remote: foreign,
-                                   sendQueue: UInt32(truncatingIfNeeded: min(send, UInt64(UInt32.max))),
-                                   receiveQueue: UInt32(truncatingIfNeeded: min(receive, UInt64(UInt32.max))))
+            var socket = TCPSocket(state: state, local: local, remote: foreign, listedReceive: receive, listedSend: send)
             if hasUserAndInode {
-                if let uid = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }) { socket.uid = UInt32(truncatingIfNeeded: min(uid, UInt64(UInt32.max))) }
+                if let uid = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }) { socket.uid = TCPSocket.clamped(uid) }
                 socket.inode = fields.next().flatMap { ProcNetTCPReader.decimal($0) } ?? 0
             }
             if hasProgram, let program = fields.next() {

@@ -14,10 +14,7 @@ public struct ProcNetTCPReader {
     public func read(_ lines: LineStream, source: String, into evidence: inout Evidence) {
         while let line = lines.nextLine() {
             if lines.lineNumber == 1, line.contains(UInt8(ascii: "l")) { continue }  // the header ("sl  local_address …")
-            guard evidence.sockets.count < EvidenceLimits.maxSockets else {
-                evidence.note("more than \(EvidenceLimits.maxSockets) sockets; the rest of \(source) was not read", file: source, line: lines.lineNumber)
-                return
-            }
+            guard evidence.roomForSocket(source: source, line: lines.lineNumber) else { return }
             if let socket = Self.socket(line) {
                 evidence.sockets.append(socket)
             } else if line.contains(where: { !UTF8Text.isBlank($0) }) {

@@ -27,10 +27,7 @@ public struct SSReader {
                 guard let next = fields.next() else { continue }
                 word = next
             }
-            guard evidence.sockets.count < EvidenceLimits.maxSockets else {
-                evidence.note("more than \(EvidenceLimits.maxSockets) sockets; the rest of \(source) was not read", file: source, line: lines.lineNumber)
-                return
-            }
+            guard evidence.roomForSocket(source: source, line: lines.lineNumber) else { return }
             guard let state = TCPState(name: Self.text(word)),
                   let receive = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }),
                   let send = fields.next().flatMap({ ProcNetTCPReader.decimal($0) }),
@@ -39,9 +36,7 @@ public struct SSReader {
                 evidence.note("not a TCP socket line of numeric ss output (ss -tanp); skipped", file: source, line: lines.lineNumber)
                 continue
             }
-            var socket = TCPSocket(state: state, local: local, remote: peer,
-                                   sendQueue: UInt32(truncatingIfNeeded: min(send, UInt64(UInt32.max))),
-                                   receiveQueue: UInt32(truncatingIfNeeded: min(receive, UInt64(UInt32.max))))
+            var socket = TCPSocket(state: state, local: local, remote: peer, listedReceive: receive, listedSend: send)
             let rest = Self.text(fields.rest())
             if let users = rest.range(of: "users:((\"") {
                 sawProcess = true

@@ -39,10 +39,8 @@ public struct SocketVerdicts {
 
     private func finding(_ rule: String, _ severity: Severity, key: String? = nil, value: String? = nil,
                          _ message: String, fix: String? = nil) -> Finding {
-        var finding = Finding(rule: rule, severity: severity, key: key, value: value,
-                              location: evidence.files.first.map { SourceLocation(file: $0, line: 1, column: 1) },
-                              message: message, fix: fix)
-        return finding
+        // A verdict is about the host, not a line of one of the files read: it has no location.
+        Finding(rule: rule, severity: severity, key: key, value: value, location: nil, message: message, fix: fix)
     }
 
     // MARK: CLOSE_WAIT

@@ -181,6 +181,15 @@ public struct TCPSocket: Sendable, Hashable {
     }
 }
 
+extension TCPSocket {
+    /// A socket as `ss` and `netstat` list it: queue sizes as printed, clamped to what the kernel's counters hold.
+    init(state: TCPState, local: Endpoint, remote: Endpoint, listedReceive: UInt64, listedSend: UInt64) {
+        self.init(state: state, local: local, remote: remote, sendQueue: Self.clamped(listedSend), receiveQueue: Self.clamped(listedReceive))
+    }
+
+    static func clamped(_ value: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: min(value, UInt64(UInt32.max))) }
+}
+
 /// A process as reports name it: `nginx (pid 812)`.
 public struct ProcessName: Sendable, Hashable, CustomStringConvertible, Comparable {
     public var pid: Int32

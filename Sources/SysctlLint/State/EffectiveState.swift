@@ -15,6 +15,8 @@ public struct EffectiveState: Sendable {
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
     public private(set) var globs: [Assignment] = []
     public private(set) var exclusions: [Exclusion] = []
+    /// The bytes of every glob's path together, kept as globs are added.
+    private(set) var globBytes = 0
     private var index: [String: Int] = [:]
     private var fileOrder: [String] = []
 
@@ -37,6 +39,7 @@ public struct EffectiveState: Sendable {
     private mutating func add(_ assignment: Assignment) {
         if assignment.key.isGlob {
             globs.append(assignment)
+            globBytes = globBytes.saturatingAdd(assignment.key.path.utf8.count)
             return
         }
         let path = assignment.key.path
@@ -62,7 +65,6 @@ public struct EffectiveState: Sendable {
 
     /// Globs longer than any real key pattern, together: comparing them costs their length for every key.
     public static let globBytesLimit = 64 * 1024
-    var globBytes: Int { globs.reduce(0) { $0.saturatingAdd($1.key.path.utf8.count) } }
 
     /// Every assignment that takes effect: explicit winners, then globs.
     public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
