@@ -53,10 +53,10 @@ extension SnapshotFormat: ExpressibleByArgument {}
 
 /// Options shared by the commands that lint files.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Files to check, each on its own (see --stack): sysctl.conf and sysctl.d files, Kubernetes manifests, Compose files, Ansible tasks. A folder of *.conf files is one sysctl.d folder; a repository (a folder with .git, or without *.conf files) is searched for every file that sets sysctls.", valueName: "file"))
+    @Argument(help: ArgumentHelp("Files to check, each on its own (see --stack): sysctl.conf and sysctl.d files, Kubernetes manifests, Compose files, Ansible tasks, tuned profiles, Talos and kops configs, NixOS files. A folder of *.conf files is one sysctl.d folder; a repository (a folder with .git, or without *.conf files) is searched for every file that sets sysctls.", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: "Read FILE arguments as this format instead of telling it from the name and content: sysctl, kubernetes, compose or ansible.")
+    @Option(help: "Read FILE arguments as this format instead of telling it from the name and content: sysctl, kubernetes, compose, ansible, talos, kops, tuned or nixos.")
     var sourceFormat: SourceFormat?
 
     @Option(help: ArgumentHelp("Kubernetes version whose safe sysctls pods may use without allowedUnsafeSysctls (default: the newest known).", valueName: "version"))
@@ -171,7 +171,7 @@ struct InputOptions: ParsableArguments {
             let text: SourceText
             do { text = try reader.read(path)[0] } catch { problems.append(error.description); continue }
             let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
-            if !isYAML && format == nil {
+            if !isYAML && format == nil && ConfigSources.formatByName(path) == nil {
                 let folder = (path as NSString).deletingLastPathComponent
                 if sysctlFolders[folder] == nil { folderOrder.append(folder) }
                 sysctlFolders[folder, default: []] += sources.parse(text, as: .sysctl)

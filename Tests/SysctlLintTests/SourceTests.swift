@@ -52,6 +52,29 @@ import Testing
                 == ["name={{ item.name }}", "value=\"a b\"", "state=present"])
     }
 
+    @Test func nodeConfigurationFormats() throws {
+        let talos = try Self.read("talos/controlplane.yaml")
+        #expect(Self.placed(talos) == ["net.ipv4.tcp_keepalive_time=30@5:34", "vm.swappiness=0@6:20", "net.ipv4.tcp_retries2=5@13:26"],
+                "machine.sysctls first, SysctlConfig after (it wins on conflicts)")
+        let kops = try Self.read("kops/cluster.yaml")
+        #expect(Self.placed(kops) == ["net.ipv4.tcp_syn_retries=2@7:7", "net.ipv4.tcp_tw_reuse=1@8:7"])
+        let tuned = try Self.read("tuned/proxy/tuned.conf")
+        #expect(Self.placed(tuned) == ["net.ipv4.tcp_fin_timeout=10@10:1", "net.core.somaxconn=65535@11:1"])
+        #expect(tuned[0].assignments.map(\.valueColumn) == [28, 20])
+        #expect(tuned[0].findings.map(\.rule) == ["source-not-checkable", "source-not-checkable"], "the include and the tuned function")
+        let nix = try Self.read("nixos/configuration.nix")
+        #expect(Self.placed(nix) == ["net.core.somaxconn=512@5:28", "net.ipv4.tcp_keepalive_time=120@6:51",
+                                     "net.ipv4.tcp_tw_reuse=1@7:31", "net.ipv4.tcp_max_tw_buckets=4096@10:54"])
+        #expect(nix[0].findings.map(\.message) == ["vm.swappiness = config.custom.swappiness needs evaluating Nix; its value is not guessed, so it is not checked"])
+    }
+
+    @Test(arguments: ["boot.kernel.sysctl = lib.mkMerge [ a b ];", "boot.kernel.sysctl = { net.core.somaxconn = 1; };",
+                      "boot.kernel.sysctl = { \"a\" = ", "/* boot.kernel.sysctl = { \"vm.x\" = 1; }; */", "\"boot.kernel.sysctl\""])
+    func nixThatNeedsEvaluatingIsNotGuessed(text: String) {
+        let file = ConfigSources().parse(SourceText(path: "c.nix", text: text))[0]
+        #expect(file.assignments.isEmpty)
+    }
+
     @Test func formatsAreToldByContent() {
         #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("apiVersion: v1\nkind: Pod\n")) == .kubernetes)
         #expect(ConfigSources.detect(try! YAMLDocumentsShim.parse("services:\n  a: {image: x}\n")) == .compose)
@@ -63,7 +86,8 @@ import Testing
         let walk = RepositoryWalk().files(under: Self.repository)
         let names = walk.paths.map { String($0.dropFirst(Self.repository.count + 1)) }
         #expect(names == ["charts/app/templates/deployment.yaml", "docker-compose.yml", "docs/mkdocs.yml",
-                          "etc/sysctl.d/99-tuning.conf", "k8s/workloads.yaml", "roles/sysctl/tasks/main.yml"])
+                          "etc/sysctl.d/99-tuning.conf", "k8s/workloads.yaml", "kops/cluster.yaml", "nixos/configuration.nix",
+                          "roles/sysctl/tasks/main.yml", "talos/controlplane.yaml", "tuned/proxy/tuned.conf"])
         #expect(!walk.truncated)
         #expect(RepositoryWalk.isRepository(Self.repository))
         #expect(!RepositoryWalk.isRepository(Self.repository + "/etc/sysctl.d"), "a folder of *.conf files is a sysctl.d folder")

@@ -11,6 +11,14 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     case compose
     /// Ansible playbooks, roles and handlers using the sysctl module.
     case ansible
+    /// Talos machine configs (`machine.sysctls`, `SysctlConfig`).
+    case talos
+    /// kops Cluster and InstanceGroup specs (`spec.sysctlParameters`).
+    case kops
+    /// tuned profiles (`[sysctl]` of `tuned.conf`).
+    case tuned
+    /// NixOS configurations (`boot.kernel.sysctl` as a literal attribute set).
+    case nixos
 }
 
 /// Reads one file of any supported format. A YAML file holding several workloads yields one `ParsedFile` per
@@ -25,8 +33,14 @@ public struct ConfigSources: Sendable {
     /// The file read as `format`, or as what its name and content say it is.
     public func parse(_ source: SourceText, as format: SourceFormat? = nil) -> [ParsedFile] {
         let chosen = format ?? Self.formatByName(source.path)
-        if chosen == .sysctl || (chosen == nil && !Self.isYAMLName(source.path)) {
-            return [ConfigParser().parse(source)]
+        switch chosen {
+        case .tuned?: return [TunedSource().parse(source)]
+        case .nixos?:
+            var nix = NixSource(source)
+            return [nix.parse()]
+        case .sysctl?: return [ConfigParser().parse(source)]
+        case nil where !Self.isYAMLName(source.path): return [ConfigParser().parse(source)]
+        default: break
         }
         let text = String(decoding: source.bytes, as: UTF8.self)
         // A YAML file that never mentions sysctls sets none (pre-commit and CI pass every YAML file here): it is
@@ -50,9 +64,11 @@ public struct ConfigSources: Sendable {
         case .kubernetes?: files = KubernetesSource(version: kubernetes).parse(documents, path: source.path)
         case .compose?: files = ComposeSource().parse(documents, path: source.path)
         case .ansible?: files = AnsibleSource().parse(documents, path: source.path)
-        case .sysctl?, nil:
+        case .talos?: files = TalosSource().parse(documents, path: source.path)
+        case .kops?: files = KopsSource().parse(documents, path: source.path)
+        case .sysctl?, .tuned?, .nixos?, nil:
             return [Self.problemFile(source.path, rule: "source-skipped", .info, line: 1, column: 1,
-                                     "a YAML file that is not a Kubernetes manifest, a Compose file or Ansible tasks; not checked (give --source-format to read it as one)")]
+                                     "a YAML file that is not a Kubernetes manifest, a Compose file, Ansible tasks, a Talos or a kops config; not checked (give --source-format to read it as one)")]
         }
         // It mentions sysctls, yet none is where this format sets them (a ConfigMap carrying a sysctl.conf, a
         // script in a task): say so rather than call the file clean.
@@ -68,6 +84,10 @@ public struct ConfigSources: Sendable {
         case .kubernetes: "securityContext.sysctls of a pod template"
         case .compose: "services.*.sysctls"
         case .ansible: "sysctl module tasks"
+        case .talos: "machine.sysctls or SysctlConfig params"
+        case .kops: "spec.sysctlParameters"
+        case .tuned: "the [sysctl] section"
+        case .nixos: "boot.kernel.sysctl"
         case .sysctl: "key = value lines"
         }
     }
@@ -75,8 +95,10 @@ public struct ConfigSources: Sendable {
     static func isYAMLName(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
 
     /// Names that say the format whatever the content.
-    static func formatByName(_ path: String) -> SourceFormat? {
+    public static func formatByName(_ path: String) -> SourceFormat? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
+        if TunedSource.isTuned(path) { return .tuned }
+        if NixSource.isNix(path) { return .nixos }
         if name.hasPrefix("docker-compose") || name.hasPrefix("compose.") || name.hasPrefix("compose-") { return isYAMLName(name) ? .compose : nil }
         return nil
     }
@@ -85,6 +107,8 @@ public struct ConfigSources: Sendable {
     /// list of plays or tasks (Ansible).
     static func detect(_ documents: [YAMLTree]) -> SourceFormat? {
         for document in documents {
+            if TalosSource.isTalos(document) { return .talos }
+            if KopsSource.isKops(document) { return .kops }
             if case .mapping(let pairs) = document.content {
                 let keys = Set(pairs.map(\.key))
                 if keys.contains("apiVersion") && keys.contains("kind") { return .kubernetes }
