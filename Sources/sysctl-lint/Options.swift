@@ -62,6 +62,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Kubernetes version whose safe sysctls pods may use without allowedUnsafeSysctls (default: the newest known).", valueName: "version"))
     var kubernetes: KubernetesVersion?
 
+    @Option(help: ArgumentHelp("Comma-separated sysctls (or prefix* patterns) the nodes' kubelet allows beyond the safe set, as its --allowed-unsafe-sysctls; KubeletConfiguration documents among the inputs count too.", valueName: "names"))
+    var allowedUnsafeSysctls: String?
+
     @Flag(help: "Apply the file arguments in order as one configuration (later files win) instead of checking each on its own.")
     var stack = false
 
@@ -121,7 +124,17 @@ struct InputOptions: ParsableArguments {
     /// Each argument read and parsed, in the order given, then the tree.
     private func arguments(project: ProjectConfig?) -> [Configuration] {
         let reader = InputReader()
-        let sources = ConfigSources(kubernetes: kubernetes ?? .newest)
+        var sources = ConfigSources(kubernetes: kubernetes ?? .newest,
+                                    allowedUnsafe: (allowedUnsafeSysctls ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        // KubeletConfiguration documents among the inputs say what the nodes allow; read them before any pod.
+        for path in files where path != "-" {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { continue }
+            let found = isFolder.boolValue && RepositoryWalk.isRepository(path) ? RepositoryWalk().files(under: path).paths.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") } : [path]
+            for file in found {
+                if let text = try? reader.read(file).first { sources.allowedUnsafe += ConfigSources.kubeletAllowances(in: text) }
+            }
+        }
         var units: [Configuration] = []
         var problems: [String] = []
         for path in files {
@@ -153,7 +166,17 @@ struct InputOptions: ParsableArguments {
             }
         }
         if !problems.isEmpty { fail(problems) }
-        return units
+        return Self.notingUnreachedTuning(units, kernel: kernel ?? project?.kernel ?? ParameterCatalogue.newestKnownKernel)
+    }
+
+    /// When node files and containers are checked together, the node's tuning of per-namespace keys is noted:
+    /// the containers do not get it.
+    static func notingUnreachedTuning(_ units: [Configuration], kernel: KernelVersion) -> [Configuration] {
+        let hasContainers = units.contains { $0.files.contains { $0.workload != nil } }
+        guard hasContainers else { return units }
+        return units.map { unit in
+            (unit.files, unit.findings + NamespaceModel.unreached(in: unit.files.filter { $0.workload == nil }, kernel: kernel))
+        }
     }
 
     /// Every file of a repository that sets sysctls: the sysctl files of one folder form one unit (a host applies

@@ -20,6 +20,10 @@ import Testing
         #expect(at("tcp-keepalive-time-short", "etc/sysctl.d/99-tuning.conf") == ["2:1"])
         #expect(at("source-not-checkable", "charts/app/templates/deployment.yaml").count == 1)
         #expect(!findings.contains { ($0["file"] as? String)?.hasSuffix("mkdocs.yml") == true })
+        // The node's per-namespace tuning does not reach the pods and services checked with it.
+        #expect(at("host-tuning-not-in-containers", "etc/sysctl.d/99-tuning.conf") == ["2:1", "3:1"])
+        #expect(at("host-tuning-not-in-containers", "nixos/configuration.nix").count == 4)
+        #expect(at("host-tuning-not-in-containers", "k8s/workloads.yaml").isEmpty, "pods are not the node")
     }
 
     @Test(arguments: ["sarif", "gcc", "github", "checkstyle"])

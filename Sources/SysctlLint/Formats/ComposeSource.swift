@@ -24,6 +24,7 @@ struct ComposeSource {
 
     private func service(_ name: String, _ tree: YAMLTree, path: String) -> ParsedFile {
         var file = ParsedFile(path: path)
+        file.workload = "service \(name)"
         guard let sysctls = YAMLAssignments.value(tree, "sysctls") else { return file }
         let hostNetwork = YAMLAssignments.scalar(YAMLAssignments.value(tree, "network_mode")) == "host"
         var entries: [(key: String, value: String, at: YAMLTree)] = []

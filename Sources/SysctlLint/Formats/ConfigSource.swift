@@ -25,9 +25,25 @@ public enum SourceFormat: String, Sendable, CaseIterable {
 /// workload: each pod or service has a network namespace of its own, so their values must not override each other.
 public struct ConfigSources: Sendable {
     public var kubernetes: KubernetesVersion
+    /// The kubelet's `allowedUnsafeSysctls` (`--allowed-unsafe-sysctls`, or a KubeletConfiguration in the run):
+    /// names and `prefix*` patterns that pods may use beyond the safe set, on the nodes so configured.
+    public var allowedUnsafe: [String]
 
-    public init(kubernetes: KubernetesVersion = .newest) {
+    public init(kubernetes: KubernetesVersion = .newest, allowedUnsafe: [String] = []) {
         self.kubernetes = kubernetes
+        self.allowedUnsafe = allowedUnsafe
+    }
+
+    /// The `allowedUnsafeSysctls` of the KubeletConfiguration documents in `source`, if it holds any.
+    public static func kubeletAllowances(in source: SourceText) -> [String] {
+        let text = String(decoding: source.bytes, as: UTF8.self)
+        guard isYAMLName(source.path), text.contains("allowedUnsafeSysctls"),
+              let documents = try? YAMLDocuments.parse(text, file: source.path) else { return [] }
+        return documents.filter { YAMLAssignments.scalar(YAMLAssignments.value($0, "kind")) == "KubeletConfiguration" }
+            .flatMap { document -> [String] in
+                guard case .sequence(let items)? = YAMLAssignments.value(document, "allowedUnsafeSysctls")?.content else { return [] }
+                return items.compactMap(YAMLAssignments.scalar)
+            }
     }
 
     /// The file read as `format`, or as what its name and content say it is.
@@ -61,7 +77,7 @@ public struct ConfigSources: Sendable {
         let format = chosen ?? Self.detect(documents)
         let files: [ParsedFile]
         switch format {
-        case .kubernetes?: files = KubernetesSource(version: kubernetes).parse(documents, path: source.path)
+        case .kubernetes?: files = KubernetesSource(version: kubernetes, allowedUnsafe: allowedUnsafe).parse(documents, path: source.path)
         case .compose?: files = ComposeSource().parse(documents, path: source.path)
         case .ansible?: files = AnsibleSource().parse(documents, path: source.path)
         case .talos?: files = TalosSource().parse(documents, path: source.path)

@@ -5,6 +5,12 @@ import DataTree
 /// `List`), in any number of YAML documents. Each pod spec is a unit of its own: a pod has its own namespaces.
 struct KubernetesSource {
     let version: KubernetesVersion
+    var allowedUnsafe: [String] = []
+
+    /// Whether the kubelet's `allowedUnsafeSysctls` names the key (an exact name, or a `prefix*` pattern).
+    func allowedOnNodes(_ key: String) -> Bool {
+        allowedUnsafe.contains { $0 == key || ($0.hasSuffix("*") && key.hasPrefix($0.dropLast())) }
+    }
 
     /// Where each kind keeps its pod spec.
     static let podSpecPaths: [String: [String]] = [
@@ -38,6 +44,7 @@ struct KubernetesSource {
 
     private func podSpec(_ spec: YAMLTree, workload: String, path: String) -> ParsedFile {
         var file = ParsedFile(path: path)
+        file.workload = workload
         guard let sysctls = YAMLAssignments.value(YAMLAssignments.value(spec, "securityContext"), "sysctls") else { return file }
         let hostNetwork = YAMLAssignments.scalar(YAMLAssignments.value(spec, "hostNetwork")) == "true"
         let hostIPC = YAMLAssignments.scalar(YAMLAssignments.value(spec, "hostIPC")) == "true"
@@ -91,6 +98,10 @@ struct KubernetesSource {
                     file.findings.append(finding("k8s-safe-sysctl-kernel", .info, key: dotted, value: value, at: nameTree, path: path,
                         "\(dotted) is in Kubernetes \(version)'s safe set only on nodes running Linux \(kernel) or later, where the key is per network namespace; on older nodes the kubelet treats it as unsafe"))
                 }
+            } else if allowedOnNodes(dotted) {
+                file.findings.append(finding("k8s-unsafe-sysctl", .info, key: dotted, value: value, at: nameTree, path: path,
+                    "\(dotted) in \(workload) is not in Kubernetes \(version)'s safe set, and the kubelet configuration given allows it: the pod starts on the nodes configured so, and is rejected elsewhere (SysctlForbidden)",
+                    fix: "make sure the pod is scheduled only on those nodes (a node selector or taint)"))
             } else {
                 let since = KubernetesVersion.firstSafe(dotted).map { " (it is safe from Kubernetes \($0))" } ?? ""
                 file.findings.append(finding("k8s-unsafe-sysctl", .warning, key: dotted, value: value, at: nameTree, path: path,

@@ -55,6 +55,8 @@ public struct ParsedFile: Sendable {
     public var findings: [Finding]
     public var lineCount: Int
     public var origin: Origin = .config
+    /// The container or pod the values are for (`Deployment web`, `service api`); nil for a host's own files.
+    public var workload: String?
 
     public init(path: String, statements: [Statement] = [], findings: [Finding] = [], lineCount: Int = 0) {
         self.path = path

@@ -11,10 +11,15 @@ public struct ExampleRunner: Sendable {
 
     public func run(_ example: RuleExample, kernel: KernelVersion) throws -> LintResult {
         if !example.evidence.isEmpty || !example.proc.isEmpty { return try runSockets(example, kernel: kernel) }
-        if let file = example.source.first {
-            // Each workload of the file is linted on its own, as the CLI does; the findings are pooled.
-            let units = ConfigSources().parse(SourceText(path: file.path, text: file.content))
-            let results = units.map { linter.lint(LintRequest(config: [$0], kernel: kernel)) }
+        if !example.source.isEmpty {
+            // Each workload is linted on its own, as the CLI does, node files beside containers noted as it does;
+            // the findings are pooled.
+            let units = example.source.flatMap { ConfigSources().parse(SourceText(path: $0.path, text: $0.content)) }
+            let containers = units.contains { $0.workload != nil }
+            let results = units.map { unit in
+                linter.lint(LintRequest(config: [unit], findings: containers && unit.workload == nil ? NamespaceModel.unreached(in: [unit], kernel: kernel) : [],
+                                        kernel: kernel))
+            }
             guard var pooled = results.first else { return linter.lint(LintRequest(kernel: kernel)) }
             pooled.findings = results.flatMap(\.findings)
             return pooled

@@ -164,8 +164,10 @@ public enum RuleLoader {
                     }
                     var sourceFiles: [RuleExample.TreeEntry] = []
                     if let sourceNode = example["source"] {
-                        guard case .mapping(let pairs) = sourceNode.content, pairs.count == 1 else { throw sourceNode.problem(file, "source maps one file name to its content") }
-                        sourceFiles = [RuleExample.TreeEntry(path: pairs[0].key, content: try pairs[0].value.string(file, what: "source content"))]
+                        guard case .mapping(let pairs) = sourceNode.content, !pairs.isEmpty else { throw sourceNode.problem(file, "source maps file names to their contents") }
+                        for pair in pairs {
+                            sourceFiles.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "source content")))
+                        }
                     }
                     var proc: [RuleExample.TreeEntry] = []
                     if let procNode = example["proc"] {
