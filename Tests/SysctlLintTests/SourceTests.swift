@@ -33,6 +33,24 @@ import Testing
         if !safe { #expect(files[0].findings.contains { $0.message.contains("safe from Kubernetes 1.29") }) }
     }
 
+    @Test func theKubeletsAllowancesAreHonoured() throws {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n      - {name: net.core.somaxconn, value: \"1024\"}\n"
+        let kubelet = SourceText(path: "kubelet.yaml", text: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nallowedUnsafeSysctls: [\"net.core.*\", kernel.msgmax]\n")
+        let allowed = ConfigSources.kubeletAllowances(in: kubelet)
+        #expect(allowed == ["net.core.*", "kernel.msgmax"])
+        let findings = ConfigSources(allowedUnsafe: allowed).parse(SourceText(path: "p.yaml", text: pod))[0].findings
+        #expect(findings.map(\.rule) == ["k8s-unsafe-sysctl"] && findings[0].severity == .info)
+        #expect(ConfigSources().parse(SourceText(path: "p.yaml", text: pod))[0].findings[0].severity == .warning)
+    }
+
+    @Test func nodeTuningThatContainersDoNotGet() {
+        let host = ConfigParser().parse(SourceText(path: "s.conf", text: "net.ipv4.tcp_keepalive_time = 600\nnet.ipv4.tcp_rmem = 4096 131072 6291456\nvm.swappiness = 10\n"))
+        #expect(NamespaceModel.unreached(in: [host], kernel: KernelVersion(6, 8)).map(\.key) == ["net.ipv4.tcp_keepalive_time"],
+                "tcp_rmem is copied into new namespaces; swappiness is not per namespace")
+        #expect(NamespaceModel.unreached(in: [host], kernel: KernelVersion(4, 4)).isEmpty, "keepalive became per namespace in 4.5")
+        #expect(NamespaceModel.start(of: "net.ipv4.tcp_max_tw_buckets", on: KernelVersion(6, 8)) == .derived("half the connection hash table"))
+    }
+
     @Test func composeFormsMergesAndHostNetwork() throws {
         let files = try Self.read("docker-compose.yml")
         #expect(files.count == 3)
