@@ -56,7 +56,7 @@ struct InputOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("Files to check, each on its own (see --stack): sysctl.conf and sysctl.d files, Kubernetes manifests, Compose files, Ansible tasks, tuned profiles, Talos and kops configs, NixOS files. A folder of *.conf files is one sysctl.d folder; a repository (a folder with .git, or without *.conf files) is searched for every file that sets sysctls.", valueName: "file"))
     var files: [String] = []
 
-    @Option(help: "Read FILE arguments as this format instead of telling it from the name and content: sysctl, kubernetes, compose, ansible, talos, kops, tuned or nixos.")
+    @Option(help: "Read FILE arguments as this format instead of telling it from the name and content: sysctl, kubernetes, compose, ansible, talos, kops, tuned, nixos or jinja.")
     var sourceFormat: SourceFormat?
 
     @Option(help: ArgumentHelp("Kubernetes version whose safe sysctls pods may use without allowedUnsafeSysctls (default: the newest known).", valueName: "version"))

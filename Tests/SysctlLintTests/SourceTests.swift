@@ -33,6 +33,12 @@ import Testing
         if !safe { #expect(files[0].findings.contains { $0.message.contains("safe from Kubernetes 1.29") }) }
     }
 
+    @Test func sysctlTemplatesKeepTheirPlainLines() throws {
+        let files = try Self.read("roles/sysctl/templates/99-sysctl.conf.j2")
+        #expect(Self.placed(files) == ["net.ipv4.tcp_keepalive_time=10@2:1"])
+        #expect(files[0].findings.map(\.rule) == ["source-not-checkable"] && files[0].findings[0].message.hasPrefix("4 template lines"))
+    }
+
     @Test func theKubeletsAllowancesAreHonoured() throws {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  securityContext:\n    sysctls:\n      - {name: net.core.somaxconn, value: \"1024\"}\n"
         let kubelet = SourceText(path: "kubelet.yaml", text: "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nallowedUnsafeSysctls: [\"net.core.*\", kernel.msgmax]\n")
@@ -61,11 +67,17 @@ import Testing
     }
 
     @Test func ansibleTasksLoopsAndTemplates() throws {
-        let files = try Self.read("roles/sysctl/tasks/main.yml")
+        // Read by its full path, so that the role's defaults/ and vars/ beside it are found.
+        let path = Self.repository + "/roles/sysctl/tasks/main.yml"
+        let files = ConfigSources().parse(try InputReader().read(path)[0])
         #expect(files.count == 1, "one task file is one unit")
         #expect(Self.placed(files) == ["net.ipv4.tcp_tw_recycle=1@5:12", "net.ipv4.tcp_max_tw_buckets=5000@15:7",
-                                       "net.ipv4.tcp_retries2=3@16:7", "net.ipv4.ip_forward=1@24:11"])
-        #expect(files[0].findings.map(\.rule) == ["source-not-checkable"])
+                                       "net.ipv4.tcp_retries2=3@16:7", "vm.swappiness=1@21:12", "net.ipv4.ip_forward=1@24:11",
+                                       "net.core.somaxconn=1024@30:9", "net.ipv4.tcp_keepalive_probes=3@30:9"],
+                "vars/ wins over defaults/; a loop over a role variable is placed at the loop line")
+        #expect(files[0].findings.map(\.message) == ["net.ipv4.tcp_syn_retries = {{ syn_retries }} is a template; its value is not guessed, so it is not checked"])
+        let alone = try Self.read("roles/sysctl/tasks/main.yml")
+        #expect(alone[0].findings.count == 3, "without the role beside it, role variables are templates too")
         #expect(AnsibleSource.freeFormWords("name={{ item.name }} value=\"a b\" state=present").map(String.init)
                 == ["name={{ item.name }}", "value=\"a b\"", "state=present"])
     }
@@ -105,7 +117,9 @@ import Testing
         let names = walk.paths.map { String($0.dropFirst(Self.repository.count + 1)) }
         #expect(names == ["charts/app/templates/deployment.yaml", "docker-compose.yml", "docs/mkdocs.yml",
                           "etc/sysctl.d/99-tuning.conf", "k8s/workloads.yaml", "kops/cluster.yaml", "nixos/configuration.nix",
-                          "roles/sysctl/tasks/main.yml", "talos/controlplane.yaml", "tuned/proxy/tuned.conf"])
+                          "roles/sysctl/defaults/main.yml", "roles/sysctl/tasks/main.yml", "roles/sysctl/templates/99-sysctl.conf.j2",
+                          "roles/sysctl/vars/main.yml",
+                          "talos/controlplane.yaml", "tuned/proxy/tuned.conf"])
         #expect(!walk.truncated)
         #expect(RepositoryWalk.isRepository(Self.repository))
         #expect(!RepositoryWalk.isRepository(Self.repository + "/etc/sysctl.d"), "a folder of *.conf files is a sysctl.d folder")

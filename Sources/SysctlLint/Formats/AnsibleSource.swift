@@ -7,6 +7,27 @@ import DataTree
 /// `loop` or `with_items` of literal items (`{{ item.name }}`, `{{ item.value }}`, `{{ item }}`). Any other
 /// template is not guessed: it is reported as not checkable. One file is one unit: its tasks run in order on a host.
 struct AnsibleSource {
+    /// Literal variables of the task file's role (`defaults/main.yml`, then `vars/main.yml`, which wins), so that
+    /// `{{ var }}` and `loop: "{{ list }}"` over them are read; anything else templated stays not checkable.
+    var variables: [String: YAMLTree] = [:]
+
+    /// The role variables for a task or handler file at `roles/NAME/tasks/…`, read from disk beside it.
+    static func roleVariables(forTaskFile path: String) -> [String: YAMLTree] {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard let index = parts.lastIndex(where: { $0 == "tasks" || $0 == "handlers" }), index > 0 else { return [:] }
+        let role = parts[..<index].joined(separator: "/")
+        var variables: [String: YAMLTree] = [:]
+        for folder in ["defaults", "vars"] {
+            for name in ["main.yml", "main.yaml"] {
+                let file = (role.isEmpty ? "" : role + "/") + folder + "/" + name
+                guard let text = try? InputReader().read(file).first,
+                      let documents = try? YAMLDocuments.parse(String(decoding: text.bytes, as: UTF8.self), file: file),
+                      case .mapping(let pairs)? = documents.first?.content else { continue }
+                for pair in pairs { variables[pair.key] = pair.value }
+            }
+        }
+        return variables
+    }
     static let modules: Set<String> = ["ansible.posix.sysctl", "sysctl", "ansible.builtin.sysctl", "community.general.sysctl"]
     static let taskLists = ["tasks", "pre_tasks", "post_tasks", "handlers", "block", "rescue", "always"]
 
@@ -45,9 +66,16 @@ struct AnsibleSource {
                 message: "a \(module.key) task setting \(key.text) without value; Ansible fails the task"))
             return
         }
-        let loop = pairs.first { $0.key == "loop" || $0.key == "with_items" || $0.key == "with_list" }?.value
+        var loop = pairs.first { $0.key == "loop" || $0.key == "with_items" || $0.key == "with_list" }?.value
+        // `loop: "{{ sysctl_settings }}"` over a literal list among the role's variables: its items are in another
+        // file, so their values are placed at the loop line of this one.
+        var placed: YAMLTree?
+        if let reference = loop, let text = YAMLAssignments.scalar(reference), let name = Self.variableName(text), let list = variables[name] {
+            placed = reference
+            loop = list
+        }
         if let loop, case .sequence(let items) = loop.content {
-            for item in items { add(key: key, value: value, item: item, path: path, into: &file) }
+            for item in items { add(key: key, value: value, item: item, at: placed, path: path, into: &file) }
         } else if let loop {
             file.findings.append(Finding(rule: "source-not-checkable", severity: .info, location: location(loop, path),
                 message: "the loop of this \(module.key) task is not a literal list; its values are not guessed, so they are not checked"))
@@ -108,9 +136,10 @@ struct AnsibleSource {
         return words
     }
 
-    private func add(key: Argument, value: Argument, item: YAMLTree?, path: String, into file: inout ParsedFile) {
-        let at = item ?? value.tree
-        guard let name = Self.substitute(key.text, item: item), let setting = Self.substitute(value.text, item: item) else {
+    private func add(key: Argument, value: Argument, item: YAMLTree?, at placed: YAMLTree? = nil, path: String, into file: inout ParsedFile) {
+        let at = placed ?? item ?? value.tree
+        guard let name = Self.substitute(key.text, item: item, variables: variables),
+              let setting = Self.substitute(value.text, item: item, variables: variables) else {
             file.findings.append(Finding(rule: "source-not-checkable", severity: .info, location: location(at, path),
                 message: "\(key.text) = \(value.text) is a template; its value is not guessed, so it is not checked"))
             return
@@ -120,9 +149,8 @@ struct AnsibleSource {
 
     /// The text with `{{ item }}` / `{{ item.field }}` replaced from a literal loop item; nil when another
     /// template remains.
-    static func substitute(_ text: String, item: YAMLTree?) -> String? {
+    static func substitute(_ text: String, item: YAMLTree?, variables: [String: YAMLTree] = [:]) -> String? {
         guard YAMLAssignments.isTemplated(text) else { return text }
-        guard let item else { return nil }
         var out = ""
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -130,7 +158,11 @@ struct AnsibleSource {
             guard let close = rest[open.upperBound...].range(of: "}}") else { return nil }
             let expression = rest[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
             let replacement: String?
-            if expression == "item" {
+            if let variable = variables[expression], case .scalar(let literal, _, _) = variable.content, !YAMLAssignments.isTemplated(literal) {
+                replacement = literal
+            } else if item == nil {
+                replacement = nil
+            } else if expression == "item" {
                 replacement = YAMLAssignments.scalar(item)
             } else if expression.hasPrefix("item.") {
                 replacement = YAMLAssignments.scalar(YAMLAssignments.value(item, String(expression.dropFirst(5))))
@@ -145,6 +177,14 @@ struct AnsibleSource {
         }
         out += rest
         return YAMLAssignments.isTemplated(out) ? nil : out
+    }
+
+    /// `{{ name }}` → `name`, for a whole-value reference to one variable.
+    static func variableName(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard trimmed.hasPrefix("{{"), trimmed.hasSuffix("}}") else { return nil }
+        let inner = trimmed.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespaces)
+        return !inner.isEmpty && inner.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? inner : nil
     }
 
     private func location(_ tree: YAMLTree, _ path: String) -> SourceLocation {

@@ -19,6 +19,9 @@ public enum SourceFormat: String, Sendable, CaseIterable {
     case tuned
     /// NixOS configurations (`boot.kernel.sysctl` as a literal attribute set).
     case nixos
+    /// Jinja2 templates of sysctl files (`*.conf.j2`, as Ansible roles keep them): the plain lines are read, the
+    /// template lines are skipped and counted.
+    case jinja
 }
 
 /// Reads one file of any supported format. A YAML file holding several workloads yields one `ParsedFile` per
@@ -55,6 +58,7 @@ public struct ConfigSources: Sendable {
             var nix = NixSource(source)
             return [nix.parse()]
         case .sysctl?: return [ConfigParser().parse(source)]
+        case .jinja?: return [Self.template(source)]
         case nil where !Self.isYAMLName(source.path): return [ConfigParser().parse(source)]
         default: break
         }
@@ -79,10 +83,10 @@ public struct ConfigSources: Sendable {
         switch format {
         case .kubernetes?: files = KubernetesSource(version: kubernetes, allowedUnsafe: allowedUnsafe).parse(documents, path: source.path)
         case .compose?: files = ComposeSource().parse(documents, path: source.path)
-        case .ansible?: files = AnsibleSource().parse(documents, path: source.path)
+        case .ansible?: files = AnsibleSource(variables: AnsibleSource.roleVariables(forTaskFile: source.path)).parse(documents, path: source.path)
         case .talos?: files = TalosSource().parse(documents, path: source.path)
         case .kops?: files = KopsSource().parse(documents, path: source.path)
-        case .sysctl?, .tuned?, .nixos?, nil:
+        case .sysctl?, .tuned?, .nixos?, .jinja?, nil:
             return [Self.problemFile(source.path, rule: "source-skipped", .info, line: 1, column: 1,
                                      "a YAML file that is not a Kubernetes manifest, a Compose file, Ansible tasks, a Talos or a kops config; not checked (give --source-format to read it as one)")]
         }
@@ -104,8 +108,29 @@ public struct ConfigSources: Sendable {
         case .kops: "spec.sysctlParameters"
         case .tuned: "the [sysctl] section"
         case .nixos: "boot.kernel.sysctl"
+        case .jinja: "key = value lines"
         case .sysctl: "key = value lines"
         }
+    }
+
+    /// A sysctl file template: lines holding `{{`, `{%` or `{#` become blank (so every other line keeps its
+    /// number), and one finding counts them; the rest is read as a sysctl file.
+    static func template(_ source: SourceText) -> ParsedFile {
+        var lines = source.bytes.split(separator: 0x0A, omittingEmptySubsequences: false).map(Array.init)
+        var skipped: [Int] = []
+        for index in lines.indices {
+            let text = String(decoding: lines[index], as: UTF8.self)
+            if text.contains("{{") || text.contains("{%") || text.contains("{#") {
+                skipped.append(index + 1)
+                lines[index] = []
+            }
+        }
+        var file = ConfigParser().parse(SourceText(path: source.path, bytes: Array(lines.joined(separator: [0x0A]))))
+        if let first = skipped.first {
+            file.findings.append(Finding(rule: "source-not-checkable", severity: .info, location: SourceLocation(file: source.path, line: first, column: 1),
+                message: "\(skipped.count) template line\(skipped.count == 1 ? "" : "s") of this Jinja2 template \(skipped.count == 1 ? "is" : "are") not checked (first at line \(first)); the plain lines are"))
+        }
+        return file
     }
 
     static func isYAMLName(_ path: String) -> Bool { path.hasSuffix(".yaml") || path.hasSuffix(".yml") }
@@ -114,6 +139,7 @@ public struct ConfigSources: Sendable {
     public static func formatByName(_ path: String) -> SourceFormat? {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         if TunedSource.isTuned(path) { return .tuned }
+        if name.hasSuffix(".conf.j2") { return .jinja }
         if NixSource.isNix(path) { return .nixos }
         if name.hasPrefix("docker-compose") || name.hasPrefix("compose.") || name.hasPrefix("compose-") { return isYAMLName(name) ? .compose : nil }
         return nil

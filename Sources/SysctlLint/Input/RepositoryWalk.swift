@@ -49,6 +49,7 @@ public struct RepositoryWalk: Sendable {
     static func isCandidate(_ path: String) -> Bool {
         let name = (path as NSString).lastPathComponent
         if name == "sysctl.conf" || name.hasSuffix(".sysctl") || name == "tuned.conf" || name.hasSuffix(".nix") { return true }
+        if name.hasSuffix(".conf.j2") && path.contains("sysctl") { return true }
         if name.hasSuffix(".conf") && path.split(separator: "/").dropLast().last == "sysctl.d" { return true }
         return name.hasSuffix(".yaml") || name.hasSuffix(".yml")
     }
