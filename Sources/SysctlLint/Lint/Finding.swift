@@ -54,7 +54,12 @@ public struct Finding: Sendable, Hashable {
     /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
     public var host: String?
     /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
-    public var evidence: FindingEvidence?
+    /// Kept behind a reference: few findings have one, and every finding is copied many times on its way out.
+    public var evidence: FindingEvidence? {
+        get { evidenceBox?.value }
+        set { evidenceBox = newValue.map(EvidenceBox.init) }
+    }
+    private var evidenceBox: EvidenceBox?
 
     public init(
         rule: String, severity: Severity, key: String? = nil, value: String? = nil,
@@ -86,4 +91,12 @@ public struct Finding: Sendable, Hashable {
     public var messageWithHost: String {
         host.map { "[\($0)] " + message } ?? message
     }
+}
+
+/// Immutable storage for a finding's evidence, shared between copies.
+private final class EvidenceBox: Sendable, Hashable {
+    let value: FindingEvidence
+    init(_ value: FindingEvidence) { self.value = value }
+    static func == (lhs: EvidenceBox, rhs: EvidenceBox) -> Bool { lhs.value == rhs.value }
+    func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -45,7 +45,7 @@ public enum DisplayText {
     /// starts a line's text and every `##[` get a zero-width space between their marks. Not for the `github`
     /// format, whose annotations are such commands on purpose.
     public static func neutralizingCommands(_ text: String) -> String {
-        guard text.contains("::") || text.contains("##[") else { return text }
+        guard mayHoldCommand(text) else { return text }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for index in lines.indices {
             var line = lines[index]
@@ -62,6 +62,22 @@ public enum DisplayText {
             lines[index] = line
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether the text holds `::` or `##[` at all: one pass over the bytes (Foundation's `contains` converts a
+    /// report of megabytes to UTF-16 first).
+    static func mayHoldCommand(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard bytes.count >= 2 else { return false }
+            let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
+            for index in 0..<(bytes.count - 1) {
+                let byte = bytes[index]
+                if byte == colon, bytes[index + 1] == colon { return true }
+                if byte == hash, bytes[index + 1] == hash, index + 2 < bytes.count, bytes[index + 2] == bracket { return true }
+            }
+            return false
+        }
     }
 
     /// A file name as it starts a gcc or text report line: `::` there would be a GitHub workflow command

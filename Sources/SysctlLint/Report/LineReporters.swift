@@ -8,8 +8,8 @@ public struct GCCReporter: Sendable {
     public func render(_ findings: [Finding]) -> String {
         findings.map(\.forDisplay).map { finding in
             let place = finding.location.map { "\($0.file):\($0.line):\($0.column)" } ?? "sysctl-lint"
-            let message = finding.message.replacingOccurrences(of: "\n", with: " ")
-            return "\(place): \(Self.severity(finding.severity)): \(message) [\(finding.rule)]\n"
+            // `forDisplay` has already shown every line break as `\n`: one finding is one line.
+            return "\(place): \(Self.severity(finding.severity)): \(finding.message) [\(finding.rule)]\n"
         }.joined()
     }
 
