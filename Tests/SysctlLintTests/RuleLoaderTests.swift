@@ -3,6 +3,12 @@ import Testing
 
 /// Broken rule files are rejected at load time with file:line:column.
 @Suite struct RuleLoaderTests {
+    @Test(arguments: [("tcp-retries2-low", true), ("a", true), ("k8s-unsafe-sysctl", true), ("", false), ("-a", false),
+                      ("a-", false), ("a--b", false), ("A-b", false), ("a_b", false), ("é", false), ("a b", false)])
+    func ruleIdsAreKebabCase(id: String, valid: Bool) {
+        #expect(RuleLoader.isKebabCase(id) == valid)
+    }
+
     static func rule(when condition: String = "value > 1", message: String = "m", extra: String = "") -> String {
         """
         rules:
