@@ -109,6 +109,7 @@ struct Check: ParsableCommand {
     /// (whole-document formats and --write-baseline keep the findings until the end).
     private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter,
                           project: ProjectConfig?, policy: FindingPolicy, threshold: Severity?, output: ReportOutput) throws {
+        if evidence != nil { warn("--evidence describes one host; it is not applied to the hosts of a fleet export") }
         var summary = FleetSummary()
         let format = OutputFormat.chosen(self.format)
         let text = TextReporter(color: useColor(color))

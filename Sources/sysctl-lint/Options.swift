@@ -194,15 +194,18 @@ struct InputOptions: ParsableArguments {
             let text: SourceText
             do { text = try reader.read(path)[0] } catch { problems.append(error.description); continue }
             let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
-            if !isYAML && format == nil && ConfigSources.formatByName(path) == nil {
+            // --source-format names the format of the YAML files; the others are told by their names.
+            if !isYAML && ConfigSources.formatByName(path) == nil {
                 let folder = (path as NSString).deletingLastPathComponent
                 if sysctlFolders[folder] == nil { folderOrder.append(folder) }
                 sysctlFolders[folder, default: []] += sources.parse(text, as: .sysctl)
                 continue
             }
-            let mentionsSysctls = text.bytes.count >= 6 && String(decoding: text.bytes, as: UTF8.self).contains("sysctl")
-            guard mentionsSysctls || format != nil else { continue }
-            for file in sources.parse(text, as: format) {
+            if isYAML {
+                let mentionsSysctls = text.bytes.count >= 6 && String(decoding: text.bytes, as: UTF8.self).contains("sysctl")
+                guard mentionsSysctls || format != nil else { continue }
+            }
+            for file in sources.parse(text, as: isYAML ? format : nil) {
                 if file.statements.isEmpty && file.findings.allSatisfy({ $0.rule == "source-skipped" }) { continue }
                 units.append(([file], []))
             }

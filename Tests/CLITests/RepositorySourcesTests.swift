@@ -40,6 +40,13 @@ import Testing
         }
     }
 
+    /// --source-format names the format of YAML files; sysctl files of a repository are still sysctl files.
+    @Test func aSourceFormatDoesNotTurnSysctlFilesIntoYAML() throws {
+        let run = try CLITests.run(["--format", "gcc", "--no-config", "--source-format", "kubernetes", Self.repository])
+        #expect(run.stdout.contains("etc/sysctl.d/99-tuning.conf:2:1: warning:"), "\(run.stdout.prefix(300))")
+        #expect(!run.stdout.contains("99-tuning.conf:1:1: error"))
+    }
+
     @Test func aManifestCanBeReviewed() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("review-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

@@ -153,6 +153,37 @@ import Testing
         #expect(capped.sockets.count == EvidenceLimits.maxSockets && capped.notes.first?.message.contains("the rest of tcp was not read") == true)
     }
 
+    /// A review of the evidence code: each of these trapped, or gave a wrong verdict.
+    @Test func hostileSavedNumbersDoNotTrap() throws {
+        var evidence = Evidence(source: "saved")
+        evidence.files = ["x"]
+        evidence.sockstat = SocketStatistics(inUse: 1, orphans: Int64.max, timeWait: Int64.max, memoryPages: nil)
+        evidence.settings = ["net.ipv4.tcp_max_orphans": "131072", "net.ipv4.ip_local_port_range": "1\t99999999999999999999",
+                             "net.ipv4.tcp_max_tw_buckets": "10"]
+        evidence.sockets = [TCPSocket(state: .timeWait, local: Endpoint(address: IPAddress(ipv4: 0x0A00_0007), port: 40000),
+                                      remote: Endpoint(address: IPAddress(ipv4: 0x0A00_0005), port: 3306))]
+        let verdicts = SocketVerdicts(evidence: evidence, knowledge: Fixtures.knowledge)
+        #expect(verdicts.findings.contains { $0.rule == "sockets-orphans" && $0.severity == .warning })
+        _ = SocketTextReporter().render(verdicts, findings: verdicts.findings)
+    }
+
+    @Test func listenersAreEachTheirOwnQueue() throws {
+        let text = """
+            State      Recv-Q Send-Q Local Address:Port  Peer Address:Port Process
+            LISTEN     0      4          0.0.0.0:80         0.0.0.0:*     users:(("nginx",pid=10,fd=6))
+            LISTEN     5      4          0.0.0.0:80         0.0.0.0:*     users:(("nginx",pid=11,fd=6))
+            LISTEN     4      4          0.0.0.0:81         0.0.0.0:*
+            """
+        var evidence = Evidence(source: "ss")
+        SSReader().read(try RuntimeTests.stream(text), source: "ss", into: &evidence)
+        let verdicts = SocketVerdicts(evidence: evidence, knowledge: Fixtures.knowledge)
+        #expect(verdicts.census.listeners.count == 3, "SO_REUSEPORT workers share a port, each with its own queue")
+        let full = verdicts.findings.filter { $0.rule == "sockets-accept-queue" }
+        #expect(full.count == 1 && full[0].message.contains("pid 11"), "4 of a backlog of 4 still has room: backlog + 1 fit")
+        #expect(IPAddress(ipv4: 0x7F00_0001).isLoopback && SSReader.parseAddress("::ffff:127.0.0.1")?.isLoopback == true)
+        #expect(SSReader.parseAddress("::1")?.isLoopback == true && SSReader.parseAddress("10.0.0.1")?.isLoopback == false)
+    }
+
     @Test func garbageIsNotedUpToTheLimit() throws {
         let text = "  sl  local_address\n" + String(repeating: "\u{1B}[2J not a socket line\n", count: RuntimeSnapshot.noteLimit + 10)
         var evidence = Evidence(source: "x")

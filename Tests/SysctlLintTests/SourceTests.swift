@@ -33,6 +33,14 @@ import Testing
         if !safe { #expect(files[0].findings.contains { $0.message.contains("safe from Kubernetes 1.29") }) }
     }
 
+    @Test func reviewedReaderCases() {
+        let absent = ConfigSources().parse(SourceText(path: "t.yml", text: "- sysctl: name=vm.swappiness value=0 state=absent\n"))
+        #expect(absent[0].assignments.isEmpty, "state=absent in the free form removes, it does not set")
+        let nix = ConfigSources().parse(SourceText(path: "c.nix", text: "{ boot.kernel.sysctl = { vm.x = 1; \"vm.swappiness\" = 10; }; }"))
+        #expect(nix[0].assignments.map(\.key.name) == ["vm.swappiness"], "one unquoted attribute does not hide the rest")
+        #expect(nix[0].findings.count == 1)
+    }
+
     @Test func sysctlTemplatesKeepTheirPlainLines() throws {
         let files = try Self.read("roles/sysctl/templates/99-sysctl.conf.j2")
         #expect(Self.placed(files) == ["net.ipv4.tcp_keepalive_time=10@2:1"])

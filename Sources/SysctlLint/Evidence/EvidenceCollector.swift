@@ -94,9 +94,11 @@ public enum EvidenceCollector {
         // that shows most (`ss`: backlogs and processes; netstat: processes; /proc: neither).
         let kinds = Dictionary(readable.map { ($0, kind(of: $0)) }, uniquingKeysWith: { first, _ in first })
         let best: SocketTable? = kinds.values.contains(.ss) ? .ss : kinds.values.contains(.netstat) ? .netstat : nil
+        let chosenTable = readable.first { kinds[$0] == best }
         for file in readable {
-            if let best, let kind = kinds[file] ?? nil, kind != best {
-                evidence.note("the \(best == .ss ? "ss" : "netstat") output beside it lists the same sockets with more detail, so this table was not read", file: file)
+            if let best, let kind = kinds[file] ?? nil, kind != best || file != chosenTable {
+                evidence.note(kind != best ? "the \(best == .ss ? "ss" : "netstat") output beside it lists the same sockets with more detail, so this table was not read"
+                                           : "another \(best == .ss ? "ss" : "netstat") listing in this folder is read (\(chosenTable ?? "")); one socket table is counted, not two", file: file)
                 continue
             }
             read(file, into: &evidence, explicit: !isDirectory.boolValue)

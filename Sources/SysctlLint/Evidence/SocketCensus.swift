@@ -51,16 +51,13 @@ public struct SocketCensus: Sendable {
     public init(_ sockets: [TCPSocket], backlogsKnown: Bool = false) {
         total = sockets.count
         var listening: Set<UInt16> = []
-        var listenerIndex: [Endpoint: Int] = [:]
         for socket in sockets {
             byState[socket.state, default: 0] += 1
             guard socket.state == .listen else { continue }
             listening.insert(socket.local.port)
-            if listenerIndex[socket.local] == nil {
-                listenerIndex[socket.local] = listeners.count
-                listeners.append(Listener(endpoint: socket.local, process: socket.process, acceptQueue: Int(socket.receiveQueue),
-                                          backlog: backlogsKnown ? Int(socket.sendQueue) : nil))
-            }
+            // Every LISTEN row is a listener: with SO_REUSEPORT each worker has its own queue on the same port.
+            listeners.append(Listener(endpoint: socket.local, process: socket.process, acceptQueue: Int(socket.receiveQueue),
+                                      backlog: backlogsKnown ? Int(socket.sendQueue) : nil))
         }
         struct GroupKey: Hashable { var process: ProcessName?; var port: UInt16 }
         var groups: [GroupKey: CloseWaitGroup] = [:]
@@ -97,7 +94,7 @@ public struct SocketCensus: Sendable {
             var group = group
             group.peers = Self.largest(groupPeers[key] ?? [:], limit: 5)
             return group
-        }.sorted { ($0.count, $1.localPort) > ($1.count, $0.localPort) }
+        }.sorted { ($0.count, $1.localPort, $1.process?.pid ?? -1) > ($1.count, $0.localPort, $0.process?.pid ?? -1) }
         clientTimeWait = Self.largest(timeWaitTo, limit: Self.listLimit)
         topRemotes = Self.largest(remotes, limit: Self.listLimit)
     }

@@ -83,7 +83,7 @@ public struct SocketVerdicts {
             var message = "\(destination.count) of \(capacity) local ports toward \(destination.endpoint) are in TIME_WAIT (\(Int((share * 100).rounded()))%): "
                 + "this host closes first as the client, and each closed connection keeps its port toward that destination for 60 s (fixed in the kernel; tcp_fin_timeout does not change it); "
                 + "connect() fails with EADDRNOTAVAIL when none is left. Connection pooling or keepalive in the client is the fix"
-            let loopback = destination.endpoint.address.description.hasPrefix("127.") || destination.endpoint.address.description == "::1"
+            let loopback = destination.endpoint.address.isLoopback
             switch reuse {
             case 1?:
                 message += timestamps == 0
@@ -122,9 +122,9 @@ public struct SocketVerdicts {
             let owner = listener.process.map { " (\($0))" } ?? ""
             if let backlog = listener.backlog, backlog > 0 || listener.acceptQueue > 0 {
                 // sk_acceptq_is_full: sk_ack_backlog > sk_max_ack_backlog, so backlog + 1 connections fit.
-                if listener.acceptQueue >= backlog {
+                if listener.acceptQueue > backlog {
                     findings.append(finding("sockets-accept-queue", .warning, key: "net.core.somaxconn", value: somaxconn.map(String.init),
-                        "the accept queue of \(listener.endpoint)\(owner) is full: \(listener.acceptQueue) connections wait for accept() with a backlog of \(backlog) (min(listen() backlog, somaxconn\(somaxconn.map { " = \($0)" } ?? ""))); new connections are dropped\(counterText("TcpExtListenOverflows", "TcpExtListenDrops")). The application is not accepting fast enough; a larger backlog only buys time",
+                        "the accept queue of \(listener.endpoint)\(owner) is full: \(listener.acceptQueue) connections wait for accept() with a backlog of \(backlog) (min(listen() backlog, somaxconn\(somaxconn.map { " = \($0)" } ?? "")); the queue holds backlog + 1); new connections are dropped\(counterText("TcpExtListenOverflows", "TcpExtListenDrops")). The application is not accepting fast enough; a larger backlog only buys time",
                         fix: "make the application accept() faster (more workers); raise its listen() backlog and net.core.somaxconn together if bursts are the cause"))
                 }
             } else if listener.acceptQueue >= 10 {
@@ -151,7 +151,7 @@ public struct SocketVerdicts {
     func orphans() -> [Finding] {
         var findings: [Finding] = []
         if let orphans = evidence.sockstat?.orphans, let limit = setting("net.ipv4.tcp_max_orphans"), limit > 0,
-           orphans * 4 > limit {
+           orphans > limit / 4 {
             let full = orphans > limit
             findings.append(finding("sockets-orphans", full ? .warning : .info, key: "net.ipv4.tcp_max_orphans", value: String(limit),
                 "\(orphans) orphaned sockets (closed by their application, still finishing in the kernel) against tcp_max_orphans = \(limit)\(counterText("TcpExtTCPAbortOnMemory")): "

@@ -98,6 +98,12 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
 
     public var isUnspecified: Bool { high == 0 && (isIPv6 ? low == 0 : low & 0xFFFF_FFFF == 0) }
 
+    /// 127.0.0.0/8 (also written IPv4-mapped) or ::1.
+    public var isLoopback: Bool {
+        if high == 0 && low == 1 { return true }
+        return high == 0 && low >> 32 == 0xFFFF && (low >> 24) & 0xFF == 127
+    }
+
     public var description: String {
         if !isIPv6 || (high == 0 && low >> 32 == 0xFFFF) {
             let v4 = UInt32(truncatingIfNeeded: low)

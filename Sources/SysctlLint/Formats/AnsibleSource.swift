@@ -53,7 +53,7 @@ struct AnsibleSource {
         }
         guard let module = pairs.first(where: { Self.modules.contains($0.key) }) else { return }
         let arguments = Self.arguments(module.value)
-        let state = arguments["state"].flatMap { YAMLAssignments.scalar($0.tree) ?? $0.text }
+        let state = arguments["state"]?.text
         if state == "absent" { return }  // removes the line from sysctl_file; the running value is left as it is
         guard let key = arguments["name"] ?? arguments["key"] else {
             file.findings.append(Finding(rule: "source-invalid", severity: .error, location: location(module.value, path),

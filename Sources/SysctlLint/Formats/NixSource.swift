@@ -54,7 +54,10 @@ struct NixSource {
         while index < bytes.count, bytes[index] != UInt8(ascii: "}") {
             guard bytes[index] == UInt8(ascii: "\"") else {
                 notCheckable(at: index, "an attribute of boot.kernel.sysctl that is not a quoted key (\"net.core.somaxconn\" = …); it is not checked")
-                return statementEnd(from: index)
+                let end = statementEnd(from: index)
+                guard end < bytes.count, bytes[end] == UInt8(ascii: ";") else { return end }
+                index = skip(end + 1)  // the entries after it are still read
+                continue
             }
             let key = string(at: index)
             index = skip(stringEnd(from: index))

@@ -35,11 +35,13 @@ public struct SocketTextReporter {
             }
         }
         if !census.clientTimeWait.isEmpty {
-            let capacity = verdicts.figure(.ephemeralPorts).map { " (\(Int($0.value)) local ports for each destination)" } ?? ""
+            let capacity = verdicts.figure(.ephemeralPorts).map { " (\(Format.number(min($0.value, 1e15))) local ports for each destination)" } ?? ""
             out += "\nTIME_WAIT as the client, by destination\(capacity):\n"
             for destination in census.clientTimeWait.prefix(10) { out += "  \(String(destination.count).padding(8)) \(destination.endpoint)\n" }
         }
-        if census.serverTimeWait > 0 { out += "  \(census.serverTimeWait) more on listening ports (this host closed first as the server; no local port is used up)\n" }
+        if census.serverTimeWait > 0 {
+            out += "\nTIME_WAIT on listening ports: \(census.serverTimeWait) (this host closed first as the server; no local port is used up)\n"
+        }
         let counters = Self.shownCounters.compactMap { evidence.counter($0) }
         if !counters.isEmpty {
             out += "\nCounters " + (evidence.interval.map { "over \(Format.number($0)) s" } ?? "since boot") + ":\n"
