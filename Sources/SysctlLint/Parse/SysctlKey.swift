@@ -10,14 +10,22 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     /// The path under `/proc/sys`, simplified the way systemd-sysctl does it.
     public let path: String
 
+    /// Whether `name` is `written` itself: a dotted key that simplifying left alone swaps back to what was written,
+    /// so the common case builds no second string.
+    private let nameIsWritten: Bool
+
     public init(_ written: String) {
         self.written = written
-        self.path = Self.simplify(Self.toPath(written))
+        let dotted = written.utf8.first(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }) == UInt8(ascii: ".")
+        let unsimplified = dotted ? Self.swapSeparators(written) : written
+        let simple = Self.isSimple(unsimplified)
+        self.path = simple ? unsimplified : Self.simplify(unsimplified)
+        self.nameIsWritten = dotted && simple
     }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
     /// name `eth0.100`) becomes `/`.
-    public var name: String { Self.swapSeparators(path) }
+    public var name: String { nameIsWritten ? written : Self.swapSeparators(path) }
 
     public var description: String { name }
 
@@ -44,7 +52,7 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// No empty component, no `.` component: the common case, checked on bytes without building anything.
-    private static func isSimple(_ path: String) -> Bool {
+    static func isSimple(_ path: String) -> Bool {
         var atComponentStart = true  // a leading `/` makes an empty first component
         var componentIsDot = false
         for byte in path.utf8 {

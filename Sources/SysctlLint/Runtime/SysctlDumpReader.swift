@@ -5,7 +5,7 @@ public struct SysctlDumpReader: Sendable {
 
     public func read(_ lines: LineStream, source: String, host: String? = nil, sizeLimit: Int = LineStream.hostSizeLimit) -> RuntimeSnapshot {
         var snapshot = RuntimeSnapshot(source: source, host: host)
-        while let line = lines.nextText() {
+        while let line = lines.nextLine() {
             add(line, number: lines.lineNumber, to: &snapshot)
             if lines.bytesConsumed > sizeLimit {
                 snapshot.notes.append(Finding(  // past the note limit too: the one note that says the input was cut
@@ -18,41 +18,49 @@ public struct SysctlDumpReader: Sendable {
     }
 
     public func read(text: String, source: String) -> RuntimeSnapshot {
-        var snapshot = RuntimeSnapshot(source: source)
-        var number = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            number += 1
-            add(line.hasSuffix("\r") ? String(line.dropLast()) : String(line), number: number, to: &snapshot)
-        }
-        return snapshot
+        read(LineStream(bytes: Array(text.utf8)), source: source)
     }
 
-    func add(_ line: String, number: Int, to snapshot: inout RuntimeSnapshot) {
-        let trimmed = line.trimmingSpaces()
-        if trimmed.isEmpty || trimmed.hasPrefix("#") { return }
+    /// One line, on its bytes: strings are made only for the key and the value.
+    func add(_ line: ArraySlice<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
+        let trimmed = UTF8Text.trimmed(line)
+        guard let first = trimmed.first, first != UInt8(ascii: "#") else { return }
         let location = SourceLocation(file: snapshot.source, line: number, column: 1)
-        if trimmed.hasPrefix("sysctl: ") {
+        if trimmed.starts(with: Self.stderrPrefix) {
+            let text = String(decoding: trimmed, as: UTF8.self)
             snapshot.note(Finding(
-                rule: "snapshot-unreadable-key", severity: .info, key: Self.quotedKey(in: trimmed), location: location,
-                message: "sysctl could not read this when the snapshot was taken (\(trimmed.dropFirst(8))), so it is missing from the snapshot"))
+                rule: "snapshot-unreadable-key", severity: .info, key: Self.quotedKey(in: text), location: location,
+                message: "sysctl could not read this when the snapshot was taken (\(text.dropFirst(8))), so it is missing from the snapshot"))
             return
         }
         // `key = value` as sysctl prints it (the value raw, tabs kept); `key =` for an empty value (editors drop
         // the trailing blank); `key=value` as people sometimes save it.
-        let key: String, value: String
-        if let separator = line.asciiRange(of: " = ") {
-            key = line[..<separator.lowerBound].trimmingSpaces()
-            value = String(line[separator.upperBound...])
-        } else if let equals = line.firstIndex(of: "=") {
-            key = line[..<equals].trimmingSpaces()
-            value = line[line.index(after: equals)...].trimmingSpaces()
+        let key: ArraySlice<UInt8>, value: ArraySlice<UInt8>
+        if let separator = Self.firstSeparator(in: line) {
+            key = UTF8Text.trimmed(line[..<separator])
+            value = line[(separator + 3)...]
+        } else if let equals = line.firstIndex(of: UInt8(ascii: "=")) {
+            key = UTF8Text.trimmed(line[..<equals])
+            value = UTF8Text.trimmed(line[(equals + 1)...])
         } else {
             snapshot.note(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, location: location,
                 message: "not a 'key = value' line of sysctl -a output; skipped"))
             return
         }
-        snapshot.append(key: key, value: value, line: number)
+        snapshot.append(key: String(decoding: key, as: UTF8.self), value: String(decoding: value, as: UTF8.self), line: number)
+    }
+
+    private static let stderrPrefix = Array("sysctl: ".utf8)
+
+    /// Where ` = ` first stands in the line.
+    static func firstSeparator(in line: ArraySlice<UInt8>) -> Int? {
+        var index = line.startIndex
+        while index + 2 < line.endIndex {
+            if line[index + 1] == UInt8(ascii: "="), line[index] == 0x20, line[index + 2] == 0x20 { return index }
+            index += 1
+        }
+        return nil
     }
 
     /// `permission denied on key 'kernel.cad_pid'` → `kernel.cad_pid`.

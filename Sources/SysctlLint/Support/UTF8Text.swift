@@ -36,17 +36,26 @@ enum UTF8Text {
         byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0A || byte == 0x0B || byte == 0x0C
     }
 
+    /// The bytes without leading and trailing blanks, as `trimmingSpaces` trims text.
+    static func trimmed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
+        var start = bytes.startIndex, end = bytes.endIndex
+        while start < end, isBlank(bytes[start]) { start += 1 }
+        while end > start, isBlank(bytes[end - 1]) { end -= 1 }
+        return bytes[start..<end]
+    }
+
     /// `text` with every `from` byte replaced by `to` and the reverse (both ASCII); the original when neither occurs.
     static func swapping(_ from: UInt8, _ to: UInt8, in text: String) -> String {
-        guard text.utf8.contains(where: { $0 == from || $0 == to }) else { return text }
-        let count = text.utf8.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var index = 0
-            for byte in text.utf8 {
-                buffer[index] = byte == from ? to : byte == to ? from : byte
-                index += 1
+        var contiguous = text
+        guard contiguous.withUTF8({ $0.contains { $0 == from || $0 == to } }) else { return text }
+        return contiguous.withUTF8 { source in
+            String(unsafeUninitializedCapacity: source.count) { buffer in
+                for index in 0..<source.count {
+                    let byte = source[index]
+                    buffer[index] = byte == from ? to : byte == to ? from : byte
+                }
+                return source.count
             }
-            return count
         }
     }
 }
