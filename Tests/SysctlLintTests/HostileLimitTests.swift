@@ -152,6 +152,12 @@ import Testing
         #expect(Glob.matches("*a*b*c", String(repeating: "x", count: 1000) + "abc"))
     }
 
+    @Test(arguments: [("net/ipv4/conf/*/rp_filter", "net/ipv4/conf/eth0/rp_filter"), ("net/ipv4/conf/*/rp_filter", "net/ipv4/conf/a/b/rp_filter"),
+                      ("*/ipv4/*", "net/ipv4/x"), ("net/ipv[46]/*", "net/ipv6/x"), ("?et/*", "net/x"), ("net/*", "kernel/x"), ("", "")])
+    func patternsInBytesMatchAsPatternsInText(pattern: String, key: String) {
+        #expect(Glob.matches(bytes: Array(pattern.utf8), key) == Glob.matches(pattern, key))
+    }
+
     @Test func directivesAfterTheirSettingsAreMatchedByBinarySearch() {
         #expect(Suppressions.firstLine(after: 5, in: [1, 3, 6, 9]) == 6)
         #expect(Suppressions.firstLine(after: 9, in: [1, 3, 6, 9]) == nil)

@@ -140,19 +140,20 @@ extension ParameterCatalogue {
 /// Which rules watch a key: exact keys by dictionary, patterns by glob match. Keeps rule order.
 struct RuleKeyIndex: Sendable {
     private var exact: [String: [Int]] = [:]
-    private var patterns: [(pattern: String, rule: Int)] = []
+    /// Patterns kept as bytes, split once rather than once per key.
+    private var patterns: [(pattern: [UInt8], rule: Int)] = []
 
     init(_ rules: [Rule]) {
         for (index, rule) in rules.enumerated() where !rule.builtin {
             for key in rule.keys.map(SysctlKey.init) {
-                if key.isGlob { patterns.append((key.path, index)) } else { exact[key.path, default: []].append(index) }
+                if key.isGlob { patterns.append((Array(key.path.utf8), index)) } else { exact[key.path, default: []].append(index) }
             }
         }
     }
 
     func rules(for path: String) -> [Int] {
         var found = exact[path] ?? []
-        for entry in patterns where Glob.matches(entry.pattern, path) { found.append(entry.rule) }
+        for entry in patterns where Glob.matches(bytes: entry.pattern, path) { found.append(entry.rule) }
         return found.count > 1 ? Array(Set(found)).sorted() : found
     }
 }

@@ -11,6 +11,16 @@ public enum Glob {
         return match(p, 0, t, 0, crossesSlash)
     }
 
+    /// The same, for a pattern already in bytes (matched against many keys).
+    static func matches(bytes pattern: [UInt8], _ text: String) -> Bool {
+        // A key whose first byte cannot start a match is rejected without copying it.
+        if let first = pattern.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "?"), first != UInt8(ascii: "["),
+           text.utf8.first != first {
+            return false
+        }
+        return match(pattern, 0, Array(text.utf8), 0, false)
+    }
+
     private static func match(_ p: [UInt8], _ pi: Int, _ t: [UInt8], _ ti: Int, _ crosses: Bool) -> Bool {
         var pi = pi, ti = ti
         // Iterative with backtracking to the last star: linear in practice, never exponential, and bounded.
