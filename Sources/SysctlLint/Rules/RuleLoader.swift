@@ -147,35 +147,13 @@ public enum RuleLoader {
                         }
                         filler = count
                     }
-                    var tree: [RuleExample.TreeEntry] = []
-                    if let treeNode = example["tree"] {
-                        guard case .mapping(let pairs) = treeNode.content else { throw treeNode.problem(file, "tree must map paths to contents") }
-                        for pair in pairs {
-                            tree.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "tree content")))
-                        }
+                    let tree = try files(example["tree"], file: file, what: "tree", shape: "paths to contents") { _ in nil }
+                    let evidence = try files(example["evidence"], file: file, what: "evidence", shape: "file names to contents") { name in
+                        name.contains("/") || name.hasPrefix(".") ? "an evidence file name is a plain name, such as tcp or ss.txt" : nil
                     }
-                    var evidence: [RuleExample.TreeEntry] = []
-                    if let evidenceNode = example["evidence"] {
-                        guard case .mapping(let pairs) = evidenceNode.content else { throw evidenceNode.problem(file, "evidence must map file names to contents") }
-                        for pair in pairs {
-                            guard !pair.key.contains("/"), !pair.key.hasPrefix(".") else { throw pair.keyTree.problem(file, "an evidence file name is a plain name, such as tcp or ss.txt") }
-                            evidence.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "evidence content")))
-                        }
-                    }
-                    var sourceFiles: [RuleExample.TreeEntry] = []
-                    if let sourceNode = example["source"] {
-                        guard case .mapping(let pairs) = sourceNode.content, !pairs.isEmpty else { throw sourceNode.problem(file, "source maps file names to their contents") }
-                        for pair in pairs {
-                            sourceFiles.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "source content")))
-                        }
-                    }
-                    var proc: [RuleExample.TreeEntry] = []
-                    if let procNode = example["proc"] {
-                        guard case .mapping(let pairs) = procNode.content else { throw procNode.problem(file, "proc must map paths under /proc to contents") }
-                        for pair in pairs {
-                            guard !pair.key.split(separator: "/").contains("..") else { throw pair.keyTree.problem(file, "a proc path stays inside /proc") }
-                            proc.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "proc content")))
-                        }
+                    let sourceFiles = try files(example["source"], file: file, what: "source", shape: "file names to their contents") { _ in nil }
+                    let proc = try files(example["proc"], file: file, what: "proc", shape: "paths under /proc to contents") { path in
+                        path.split(separator: "/").contains("..") ? "a proc path stays inside /proc" : nil
                     }
                     var loader = LoaderKind.systemd
                     if let loaderNode = example["loader"] {
@@ -203,6 +181,20 @@ public enum RuleLoader {
             }
         }
         return examples
+    }
+
+    /// An example's files (`tree`, `evidence`, `source`, `proc`): a mapping of names to contents, each name checked
+    /// by `problem` (nil when it is fine).
+    private static func files(_ node: YAMLTree?, file: String, what: String, shape: String,
+                              problem: (String) -> String?) throws(DataFileProblem) -> [RuleExample.TreeEntry] {
+        guard let node else { return [] }
+        guard case .mapping(let pairs) = node.content, !pairs.isEmpty else { throw node.problem(file, "\(what) must map \(shape)") }
+        var entries: [RuleExample.TreeEntry] = []
+        for pair in pairs {
+            if let message = problem(pair.key) { throw pair.keyTree.problem(file, message) }
+            entries.append(RuleExample.TreeEntry(path: pair.key, content: try pair.value.string(file, what: "\(what) content")))
+        }
+        return entries
     }
 
     /// Maps an offset inside an expression to the file position: exact for single-line scalars.
