@@ -71,14 +71,28 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     /// Spelling problems the loaders treat differently or fail on.
     public var spellingIssues: [KeySpellingIssue] {
         var issues: [KeySpellingIssue] = []
-        let raw = Array(Self.toPath(written).utf8)
+        // For a dotted key that needed no simplifying, the unsimplified path is `path` itself: nothing is rebuilt.
+        let raw = nameIsWritten ? path : Self.toPath(written)
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        if zip(raw, raw.dropFirst()).contains(where: { $0 == slash && $1 == slash }) { issues.append(.repeatedSeparator) }
-        if raw.count > 1, raw.last == slash { issues.append(.trailingSeparator) }
-        if path.hasPrefix("proc/sys/") || path == "proc/sys" { issues.append(.procSysPrefix) }
-        if raw.split(separator: slash, omittingEmptySubsequences: false).contains(where: { $0.elementsEqual([dot, dot]) }) {
-            issues.append(.parentComponent)
+        var repeated = false, parent = false
+        var previous: UInt8 = 0, componentLength = 0, componentDots = 0
+        for byte in raw.utf8 {
+            if byte == slash {
+                if previous == slash { repeated = true }
+                if componentLength == 2 && componentDots == 2 { parent = true }
+                componentLength = 0
+                componentDots = 0
+            } else {
+                componentLength += 1
+                if byte == dot { componentDots += 1 }
+            }
+            previous = byte
         }
+        if componentLength == 2 && componentDots == 2 { parent = true }
+        if repeated { issues.append(.repeatedSeparator) }
+        if raw.utf8.count > 1, previous == slash { issues.append(.trailingSeparator) }
+        if path.hasPrefix("proc/sys/") || path == "proc/sys" { issues.append(.procSysPrefix) }
+        if parent { issues.append(.parentComponent) }
         let bytes = written.utf8
         if bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { issues.append(.innerWhitespace) }
         if bytes.contains(UInt8(ascii: "{")) && bytes.contains(UInt8(ascii: "}")) { issues.append(.braces) }
