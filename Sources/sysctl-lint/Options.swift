@@ -121,41 +121,62 @@ struct InputOptions: ParsableArguments {
         return arguments(project: project)
     }
 
+    /// What one argument holds, read once: a repository's files, one sysctl.d folder, or a file.
+    private enum ReadArgument {
+        case repository(root: String, files: [SourceText], readFailed: Bool)
+        case sysctlFolder([SourceText])
+        case file([SourceText])
+
+        var texts: [SourceText] {
+            switch self {
+            case .repository(_, let files, _): files
+            case .sysctlFolder(let texts), .file(let texts): texts
+            }
+        }
+    }
+
     /// Each argument read and parsed, in the order given, then the tree.
     private func arguments(project: ProjectConfig?) -> [Configuration] {
         let reader = InputReader()
-        var sources = ConfigSources(kubernetes: kubernetes ?? .newest,
-                                    allowedUnsafe: (allowedUnsafeSysctls ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-        // KubeletConfiguration documents among the inputs say what the nodes allow; read them before any pod.
-        for path in files where path != "-" {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { continue }
-            let found = isFolder.boolValue && RepositoryWalk.isRepository(path) ? RepositoryWalk().files(under: path).paths.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") } : [path]
-            for file in found {
-                if let text = try? reader.read(file).first { sources.allowedUnsafe += ConfigSources.kubeletAllowances(in: text) }
-            }
-        }
-        var units: [Configuration] = []
         var problems: [String] = []
+        var read: [ReadArgument] = []
         for path in files {
             var isDirectory: ObjCBool = false
             let folder = path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
             if folder && RepositoryWalk.isRepository(path) {
-                let found = Self.repository(path, sources: sources, format: sourceFormat)
-                units += found.units
-                problems += found.problems
+                let walk = RepositoryWalk().files(under: path)
+                if walk.truncated { warn("\(path): more than \(RepositoryWalk.maxFiles) entries; the rest were not searched") }
+                var texts: [SourceText] = []
+                var failed = false
+                for file in walk.paths {
+                    do { texts += try reader.read(file) } catch { problems.append(error.description); failed = true }
+                }
+                read.append(.repository(root: path, files: texts, readFailed: failed))
                 continue
             }
             do {
                 let texts = path == "-" ? [try reader.readStandardInput(name: stdinFilename ?? "<stdin>")] : try reader.read(path)
-                if folder {
-                    units.append((texts.flatMap { sources.parse($0, as: .sysctl) }, []))  // one sysctl.d folder
-                } else {
-                    // A manifest of several workloads is several units: each pod or service has its own namespaces.
-                    units += texts.flatMap { sources.parse($0, as: sourceFormat) }.map { ([$0], []) }
-                }
+                read.append(folder ? .sysctlFolder(texts) : .file(texts))
             } catch {
                 problems.append(error.description)
+            }
+        }
+        // KubeletConfiguration documents among the inputs say what the nodes allow: known before any pod is read.
+        var sources = ConfigSources(kubernetes: kubernetes ?? .newest,
+                                    allowedUnsafe: (allowedUnsafeSysctls ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        sources.allowedUnsafe += read.flatMap(\.texts).flatMap(ConfigSources.kubeletAllowances)
+        var units: [Configuration] = []
+        for argument in read {
+            switch argument {
+            case .repository(let root, let texts, let failed):
+                let found = Self.repository(root, texts: texts, sources: sources, format: sourceFormat, readFailed: failed)
+                units += found.units
+                problems += found.problems
+            case .sysctlFolder(let texts):
+                units.append((texts.flatMap { sources.parse($0, as: .sysctl) }, []))  // one sysctl.d folder
+            case .file(let texts):
+                // A manifest of several workloads is several units: each pod or service has its own namespaces.
+                units += texts.flatMap { sources.parse($0, as: sourceFormat) }.map { ([$0], []) }
             }
         }
         if let treeRoot = system ? "/" : root {
@@ -182,17 +203,13 @@ struct InputOptions: ParsableArguments {
     /// Every file of a repository that sets sysctls: the sysctl files of one folder form one unit (a host applies
     /// them together), each workload of a YAML file another. YAML files of other kinds are left alone, and a broken
     /// one only counts when it mentions sysctls.
-    static func repository(_ root: String, sources: ConfigSources, format: SourceFormat?) -> (units: [Configuration], problems: [String]) {
-        let walk = RepositoryWalk().files(under: root)
-        if walk.truncated { warn("\(root): more than \(RepositoryWalk.maxFiles) entries; the rest were not searched") }
+    static func repository(_ root: String, texts: [SourceText], sources: ConfigSources, format: SourceFormat?,
+                           readFailed: Bool = false) -> (units: [Configuration], problems: [String]) {
         var units: [Configuration] = []
-        var problems: [String] = []
         var sysctlFolders: [String: [ParsedFile]] = [:]
         var folderOrder: [String] = []
-        let reader = InputReader()
-        for path in walk.paths {
-            let text: SourceText
-            do { text = try reader.read(path)[0] } catch { problems.append(error.description); continue }
+        for text in texts {
+            let path = text.path
             let isYAML = path.hasSuffix(".yaml") || path.hasSuffix(".yml")
             // --source-format names the format of the YAML files; the others are told by their names.
             if !isYAML && ConfigSources.formatByName(path) == nil {
@@ -201,17 +218,15 @@ struct InputOptions: ParsableArguments {
                 sysctlFolders[folder, default: []] += sources.parse(text, as: .sysctl)
                 continue
             }
-            if isYAML {
-                let mentionsSysctls = text.bytes.count >= 6 && String(decoding: text.bytes, as: UTF8.self).contains("sysctl")
-                guard mentionsSysctls || format != nil else { continue }
-            }
+            // A YAML file that never mentions sysctls comes back empty from `parse` and is left out here.
             for file in sources.parse(text, as: isYAML ? format : nil) {
                 if file.statements.isEmpty && file.findings.allSatisfy({ $0.rule == "source-skipped" }) { continue }
                 units.append(([file], []))
             }
         }
         units = folderOrder.map { (sysctlFolders[$0] ?? [], []) } + units
-        if units.isEmpty && problems.isEmpty {
+        var problems: [String] = []
+        if units.isEmpty && !readFailed {
             problems.append("\(root): no file under it sets sysctls (sysctl.d/*.conf, sysctl.conf, Kubernetes manifests, Compose files or Ansible tasks)")
         }
         return (units, problems)

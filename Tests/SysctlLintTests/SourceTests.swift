@@ -41,6 +41,12 @@ import Testing
         #expect(nix[0].findings.count == 1)
     }
 
+    @Test func aComposeFileWithoutSysctlsIsCleanNotSkipped() {
+        let files = ConfigSources().parse(SourceText(path: "docker-compose.yml", text: "services:\n  api:\n    image: nginx\n"))
+        #expect(files.count == 1 && files[0].findings.isEmpty && files[0].statements.isEmpty,
+                "a file named like a Compose file that never mentions sysctls sets none: no note claims it mentions them")
+    }
+
     @Test func sysctlTemplatesKeepTheirPlainLines() throws {
         let files = try Self.read("roles/sysctl/templates/99-sysctl.conf.j2")
         #expect(Self.placed(files) == ["net.ipv4.tcp_keepalive_time=10@2:1"])

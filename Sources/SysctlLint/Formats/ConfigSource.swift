@@ -65,7 +65,7 @@ public struct ConfigSources: Sendable {
         let text = String(decoding: source.bytes, as: UTF8.self)
         // A YAML file that never mentions sysctls sets none (pre-commit and CI pass every YAML file here): it is
         // clean without being parsed, and a Helm template among them is no error.
-        if chosen == nil && !text.contains("sysctl") { return [ParsedFile(path: source.path)] }
+        if format == nil && !text.contains("sysctl") { return [ParsedFile(path: source.path)] }
         let documents: [YAMLTree]
         do {
             documents = try YAMLDocuments.parse(text, file: source.path)
