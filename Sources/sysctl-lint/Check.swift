@@ -80,7 +80,7 @@ struct Check: ParsableCommand {
                 fail([error.description])
             }
         } else if input.live {
-            result.findings = EvidenceCatalogue.attach(to: result.findings, from: EvidenceCollector.live(interval: interval))
+            result.findings = EvidenceCatalogue.attach(to: result.findings, from: EvidenceCollector.live(interval: interval, processes: false))
         }
         baselines.compare(&result, with: baselines.write(result.findings) ?? baselines.read())
         let (kept, omitted, worst) = FindingLimit.apply(result.findings)

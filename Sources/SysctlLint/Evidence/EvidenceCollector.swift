@@ -18,7 +18,10 @@ public enum EvidenceCollector {
 
     /// The running host: /proc/net, /proc/PID, /proc/sys. With `interval`, the counters are read twice that many
     /// seconds apart, so verdicts speak of rates rather than totals since boot.
-    public static func live(interval: Double? = nil, proc: String = "/proc") -> Evidence {
+    ///
+    /// `processes: false` skips the walk of every /proc/PID/fd, for callers that need states and counters only
+    /// (evidence on `check --live` findings), not who holds each socket.
+    public static func live(interval: Double? = nil, proc: String = "/proc", processes: Bool = true) -> Evidence {
         var evidence = Evidence(source: "this host")
         for name in ["tcp", "tcp6"] {
             let path = proc + "/net/" + name
@@ -36,6 +39,17 @@ public enum EvidenceCollector {
             let path = proc + "/sys/" + key.replacingOccurrences(of: ".", with: "/")
             if let text = ProcessTable.read(path, limit: 65536) { evidence.settings[key] = text.trimmingSpaces() }
         }
+        if processes { attributeProcesses(in: &evidence, proc: proc) }
+        if let interval, interval > 0, interval.isFinite {
+            Thread.sleep(forTimeInterval: min(interval, 3600))
+            evidence.laterCounters = liveCounters(proc: proc, into: &evidence)
+            evidence.interval = interval
+        }
+        return evidence
+    }
+
+    /// Ties each socket to the process holding it, and records every readable process's open-file limits.
+    private static func attributeProcesses(in evidence: inout Evidence, proc: String) {
         let table = ProcessTable(procRoot: proc)
         evidence.processesKnown = true
         evidence.unreadableProcesses = table.unreadable
@@ -47,12 +61,6 @@ public enum EvidenceCollector {
                 evidence.unattributedSockets += 1
             }
         }
-        if let interval, interval > 0, interval.isFinite {
-            Thread.sleep(forTimeInterval: min(interval, 3600))
-            evidence.laterCounters = liveCounters(proc: proc, into: &evidence)
-            evidence.interval = interval
-        }
-        return evidence
     }
 
     private static func liveCounters(proc: String, into evidence: inout Evidence) -> [String: Int64] {

@@ -62,8 +62,13 @@ public enum EvidenceCatalogue {
 
     /// Evidence for one finding, or nil when no counter speaks to its rule.
     public static func evidence(for finding: Finding, in evidence: Evidence) -> FindingEvidence? {
+        self.evidence(for: finding, in: evidence, states: stateCounts(evidence))
+    }
+
+    /// `states`: the sockets by state, counted once for all the findings of a run.
+    static func evidence(for finding: Finding, in evidence: Evidence, states: [TCPState: Int]?) -> FindingEvidence? {
         if finding.rule == "tcp-keepalive-close-wait" || finding.rule == "tcp-fin-timeout-not-time-wait" {
-            return census(for: finding, in: evidence)
+            return census(for: finding, states: states)
         }
         guard let entry = entries[finding.rule] else { return nil }
         guard evidence.hasCounters else {
@@ -82,9 +87,8 @@ public enum EvidenceCatalogue {
     }
 
     /// Keepalive and fin_timeout folklore is about socket states, which the census counts.
-    static func census(for finding: Finding, in evidence: Evidence) -> FindingEvidence? {
-        guard !evidence.sockets.isEmpty else { return nil }
-        let counts = SocketCensus(evidence.sockets).byState
+    static func census(for finding: Finding, states counts: [TCPState: Int]?) -> FindingEvidence? {
+        guard let counts else { return nil }
         if finding.rule == "tcp-keepalive-close-wait" {
             let count = counts[.closeWait] ?? 0
             return FindingEvidence(status: count > 0 ? .confirmed : .contradicted, counters: [],
@@ -97,10 +101,19 @@ public enum EvidenceCatalogue {
 
     /// The findings with evidence attached where a counter or the census speaks to them.
     public static func attach(to findings: [Finding], from evidence: Evidence) -> [Finding] {
-        findings.map { finding in
+        let states = stateCounts(evidence)
+        return findings.map { finding in
             var finding = finding
-            finding.evidence = Self.evidence(for: finding, in: evidence)
+            finding.evidence = Self.evidence(for: finding, in: evidence, states: states)
             return finding
         }
+    }
+
+    /// Sockets by state; nil when the evidence holds no socket table.
+    static func stateCounts(_ evidence: Evidence) -> [TCPState: Int]? {
+        guard !evidence.sockets.isEmpty else { return nil }
+        var counts: [TCPState: Int] = [:]
+        for socket in evidence.sockets { counts[socket.state, default: 0] += 1 }
+        return counts
     }
 }

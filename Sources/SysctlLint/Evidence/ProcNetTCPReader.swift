@@ -35,11 +35,10 @@ public struct ProcNetTCPReader {
               fields.next().flatMap(decimal) != nil, let inode = fields.next().flatMap(decimal)
         else { return nil }
         return TCPSocket(state: state, local: local, remote: remote,
-                         sendQueue: UInt32(truncatingIfNeeded: queues.0), receiveQueue: UInt32(truncatingIfNeeded: queues.1),
+                         sendQueue: TCPSocket.clamped(queues.0), receiveQueue: TCPSocket.clamped(queues.1),
                          timer: SocketTimer(rawValue: UInt8(truncatingIfNeeded: min(timing.0, 0xFF))) ?? .off,
-                         timerTicks: UInt32(truncatingIfNeeded: min(timing.1, UInt64(UInt32.max))),
-                         retransmits: UInt32(truncatingIfNeeded: min(retransmits, UInt64(UInt32.max))),
-                         uid: UInt32(truncatingIfNeeded: min(uid, UInt64(UInt32.max))), inode: inode)
+                         timerTicks: TCPSocket.clamped(timing.1), retransmits: TCPSocket.clamped(retransmits),
+                         uid: TCPSocket.clamped(uid), inode: inode)
     }
 
     /// `0100007F:1F90` or 32 hex digits and a port.

@@ -55,7 +55,12 @@ public enum NamespaceModel {
 
     /// How a new namespace gets `key` on `kernel`; nil when the key is not per namespace there.
     public static func start(of key: String, on kernel: KernelVersion) -> Start? {
-        keys.first { $0.name == key && kernel >= $0.since }?.start
+        perNamespace(key, on: kernel)?.start
+    }
+
+    /// The entry of `key` when it is per network namespace on `kernel`.
+    static func perNamespace(_ key: String, on kernel: KernelVersion) -> Key? {
+        keys.first { $0.name == key && kernel >= $0.since }
     }
 
     /// For a run that checks node configuration and containers together: the node's settings of per-namespace
@@ -63,7 +68,7 @@ public enum NamespaceModel {
     public static func unreached(in files: [ParsedFile], kernel: KernelVersion) -> [Finding] {
         files.flatMap(\.assignments).compactMap { assignment in
             let name = assignment.key.name
-            guard let key = keys.first(where: { $0.name == name && kernel >= $0.since }) else { return nil }
+            guard let key = perNamespace(name, on: kernel) else { return nil }
             let start: String
             switch key.start {
             case .compiledDefault(let value): start = "the compiled default (\(value))"
