@@ -21,7 +21,7 @@ struct ProjectOptions: ParsableArguments {
         let path: String
         if let config {
             path = config
-        } else if let found = ProjectConfig.discover(from: input ?? FileManager.default.currentDirectoryPath) {
+        } else if let found = ProjectConfig.discover(from: input ?? ReportPaths.currentDirectory()) {
             if let problem = ProjectFileSafety.problem(with: found) {
                 warn("not applying \(found): \(problem); pass --config \(found) to use it anyway")
                 return nil

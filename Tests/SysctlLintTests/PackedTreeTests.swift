@@ -60,6 +60,24 @@ import Testing
         #expect(Fixtures.knowledge.rules.count == rules)
         #expect(Fixtures.knowledge.catalogue.parameters.count == parameters)
     }
+
+    /// Shipped rules build their condition, messages and examples on first use: each must build, and build what
+    /// the YAML loader builds from the same file.
+    @Test func everyShippedRuleBuildsItsDeferredParts() throws {
+        var eager: [String: Rule] = [:]
+        for file in Self.shippedFiles where !file.contains("/rules/kernel/") {
+            for rule in try RuleLoader.load(text: String(contentsOfFile: file, encoding: .utf8), file: file) { eager[rule.id] = rule }
+        }
+        let shipped = try Knowledge.shipped().rules
+        #expect(shipped.count == eager.count)
+        for rule in shipped {
+            #expect(rule.parts.problem() == nil, "\(rule.id)")
+            let twin = try #require(eager[rule.id])
+            #expect(rule.examples == twin.examples, "\(rule.id)")
+            #expect(rule.compiled.message.raw == twin.compiled.message.raw && rule.compiled.fix?.raw == twin.compiled.fix?.raw)
+            #expect((rule.compiled.condition == nil) == (twin.compiled.condition == nil), "\(rule.id)")
+        }
+    }
 }
 
 /// Anchors and aliases are refused in every YAML data file, before an expansion is walked ("billion laughs").

@@ -11,14 +11,18 @@ public struct ParameterCatalogue: Sendable {
 
     public init(parameters: [Parameter]) {
         self.parameters = parameters
+        // Built on every start: byte searches, not `String.contains`, which Foundation routes through a
+        // locale-aware search.
+        exact.reserveCapacity(parameters.count)
         for (index, parameter) in parameters.enumerated() {
-            if parameter.key.contains("*") {
-                patterns.append((parameter.key.split(separator: "."), index))
+            let key = parameter.key
+            if key.utf8.contains(UInt8(ascii: "*")) {
+                patterns.append((key.split(separator: "."), index))
             } else {
-                exact[parameter.key] = index
-                concreteNames.append(parameter.key)
-                let parent = parameter.key.lastIndex(of: ".").map { parameter.key[..<$0] } ?? ""
-                namesByParent[Substring(String(parent)), default: []].append(parameter.key)
+                exact[key] = index
+                concreteNames.append(key)
+                let dot = key.utf8.lastIndex(of: UInt8(ascii: "."))
+                namesByParent[dot.map { key[..<$0] } ?? "", default: []].append(key)
             }
         }
     }

@@ -107,11 +107,12 @@ public struct Linter: Sendable {
                 lookup: effective, isSet: { name in state.assignment(for: name).map(accepted) ?? false },
                 figure: { figureValues[$0] }, giveUp: { giveUps[$0] })
             for rule in matching {
-                guard let condition = rule.condition, case .bool(true)? = condition.evaluate(context) else { continue }
+                let compiled = rule.compiled
+                guard let condition = compiled.condition, case .bool(true)? = condition.evaluate(context) else { continue }
                 findings.append(Finding(
                     rule: rule.id, severity: rule.severity, key: name, value: assignment.value,
-                    location: assignment.location, message: rule.message.render(context),
-                    fix: rule.fix?.render(context), references: rule.references))
+                    location: assignment.location, message: compiled.message.render(context),
+                    fix: compiled.fix?.render(context), references: rule.references))
             }
         }
         return findings

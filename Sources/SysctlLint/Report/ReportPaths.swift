@@ -8,10 +8,18 @@ public struct ReportPaths: Sendable {
     /// Where relative input paths start (the working directory of the run).
     public var workingDirectory: String
 
-    public init(base: String? = nil, workingDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(base: String? = nil, workingDirectory: String = ReportPaths.currentDirectory()) {
         self.workingDirectory = workingDirectory
         let base = base ?? workingDirectory
         self.base = base.hasPrefix("/") ? Self.normalise(base) : Self.normalise(workingDirectory + "/" + base)
+    }
+
+    /// The working directory, from getcwd(3): the first use of `FileManager.default` costs a small run more than
+    /// its whole lint, and nothing else in such a run needs it.
+    public static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return FileManager.default.currentDirectoryPath }
+        return String(cString: buffer)
     }
 
     /// Paths relative to the folder holding `file` (a project file, a baseline), wherever the run starts.

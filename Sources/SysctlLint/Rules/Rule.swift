@@ -11,21 +11,23 @@ public struct Rule: Sendable {
     public var keys: [String]
     public var kernels: KernelRange
     public var builtin: Bool
-    var condition: Expression?
     public var conditionText: String?
-    var message: MessageTemplate
-    var fix: MessageTemplate?
+    public var messageText: String
+    public var fixText: String?
     public var rationale: String
     public var references: [String]
-    public var examples: [RuleExample]
     /// The rule file and line the rule came from.
     public var file: String
     public var line: Int
     /// True for the rules compiled into the binary, whose documentation is `docs/rules.md`.
     public var shipped = false
+    /// The compiled condition and messages, and the examples: built when a user rule loads, on first use for a
+    /// shipped one.
+    let parts: RuleParts
 
-    public var messageText: String { message.raw }
-    public var fixText: String? { fix?.raw }
+    /// The condition and messages, compiled: read once per evaluation, since a deferred rule takes a lock.
+    var compiled: RuleParts.Compiled { parts.compiled }
+    public var examples: [RuleExample] { parts.examples }
 }
 
 /// A config snippet that must (or must not) make its rule fire.
@@ -118,72 +120,5 @@ public struct RuleExample: Sendable, Hashable {
         var lines = config.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[0] += String(repeating: "x", count: filler)
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Message text with `{expression}` or `{expression | duration}` parts, checked at load time.
-package struct MessageTemplate: Sendable {
-    enum Part: Sendable {
-        case literal(String)
-        case expression(Expression)
-    }
-
-    var raw: String
-    var parts: [Part]
-
-    /// Text shown as written: the descriptions of built-in checks, whose messages come from the engine.
-    static func literal(_ text: String) -> MessageTemplate { MessageTemplate(raw: text, parts: [.literal(text)]) }
-
-    /// A message is a sentence or two: a longer template, or more interpolations than this, is refused when the rule
-    /// loads, so that no rule can make each finding megabytes long.
-    package static let maxLength = ExpressionParser.maxLength
-    package static let maxInterpolations = 32
-    /// An interpolated value longer than this is shortened with "…" (a value can be a megabyte-long line).
-    package static let maxRenderedValue = 256
-
-    /// Returns the template, or the offset and message of the first bad interpolation.
-    package static func parse(_ text: String) throws(ExpressionError) -> MessageTemplate {
-        var parts: [Part] = []
-        let bytes = Array(text.utf8)
-        if bytes.count > maxLength {
-            throw ExpressionError(offset: maxLength, message: "the message is longer than \(maxLength) bytes")
-        }
-        var interpolations = 0
-        var literalStart = 0, index = 0
-        while let open = bytes[index...].firstIndex(of: UInt8(ascii: "{")) {
-            guard let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) else {
-                throw ExpressionError(offset: open, message: "'{' without a closing '}'")
-            }
-            interpolations += 1
-            if interpolations > maxInterpolations {
-                throw ExpressionError(offset: open, message: "more than \(maxInterpolations) interpolations in one message")
-            }
-            let expression: Expression
-            do {
-                expression = try ExpressionParser.interpolation(String(decoding: bytes[(open + 1)..<close], as: UTF8.self))
-            } catch {
-                throw ExpressionError(offset: open + 1 + error.offset, message: error.message)
-            }
-            if open > literalStart { parts.append(.literal(String(decoding: bytes[literalStart..<open], as: UTF8.self))) }
-            parts.append(.expression(expression))
-            index = close + 1
-            literalStart = index
-        }
-        if literalStart < bytes.count { parts.append(.literal(String(decoding: bytes[literalStart...], as: UTF8.self))) }
-        return MessageTemplate(raw: text, parts: parts)
-    }
-
-    func render(_ context: EvaluationContext) -> String {
-        parts.map { part in
-            switch part {
-            case .literal(let text): text
-            case .expression(let expression): Self.shortened(expression.evaluate(context)?.rendered ?? "(unknown)")
-            }
-        }.joined()
-    }
-
-    static func shortened(_ text: String) -> String {
-        guard text.utf8.count > maxRenderedValue else { return text }
-        return String(text.prefix(maxRenderedValue)) + "…"
     }
 }

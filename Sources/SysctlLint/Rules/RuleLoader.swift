@@ -18,7 +18,8 @@ public enum RuleLoader {
         return try load(root, file: file)
     }
 
-    static func load(_ root: YAMLTree, file: String) throws(DataFileProblem) -> [Rule] {
+    /// `deferring`: build conditions, messages and examples on first use (see `RuleParts`), for the shipped rules.
+    static func load(_ root: YAMLTree, file: String, deferring: Bool = false) throws(DataFileProblem) -> [Rule] {
         // A file that is not a rule file at all (a wrong path, a credentials file) is not quoted back.
         guard case .mapping(let pairs) = root.content, pairs.contains(where: { $0.key == "rules" }) else {
             throw DataFileProblem(file: file, line: root.line, column: root.column,
@@ -33,7 +34,7 @@ public enum RuleLoader {
                                   message: "a rule file holds at most \(maxRulesPerFile) rules")
         }
         for entry in entries {
-            let rule = try self.rule(entry, file: file)
+            let rule = try self.rule(entry, file: file, deferring: deferring)
             if let first = seen[rule.id] {
                 throw DataFileProblem(file: file, line: entry.line, column: entry.column,
                                       message: "rule id '\(rule.id)' is defined twice (first at line \(first))")
@@ -44,7 +45,7 @@ public enum RuleLoader {
         return rules
     }
 
-    private static func rule(_ tree: YAMLTree, file: String) throws(DataFileProblem) -> Rule {
+    private static func rule(_ tree: YAMLTree, file: String, deferring: Bool) throws(DataFileProblem) -> Rule {
         let fields = try tree.fields(file, what: "a rule", allowed: ruleFields)
         let idNode = try fields.required("id")
         let id = try idNode.string(file, what: "id")
@@ -70,20 +71,9 @@ public enum RuleLoader {
             kernels = range
         }
 
-        var condition: Expression?
-        var conditionText: String?
-        if let node = fields["when"] {
-            if builtin { throw node.problem(file, "a builtin rule has no 'when': the engine implements its check") }
-            let text = try node.string(file, what: "when")
-            conditionText = text
-            do {
-                condition = try ExpressionParser.condition(text)
-            } catch {
-                throw position(of: error, in: node, file: file, what: "condition")
-            }
-        } else if !builtin {
-            throw tree.problem(file, "rule '\(id)' is missing the required field 'when' (its condition)")
-        }
+        let whenNode = fields["when"]
+        if let whenNode, builtin { throw whenNode.problem(file, "a builtin rule has no 'when': the engine implements its check") }
+        if whenNode == nil, !builtin { throw tree.problem(file, "rule '\(id)' is missing the required field 'when' (its condition)") }
 
         let keysNode = try fields.required("keys")
         let keys = try keysNode.strings(file, what: "keys")
@@ -97,23 +87,49 @@ public enum RuleLoader {
         let references = try fields.required("references").strings(file, what: "references")
         guard !references.isEmpty else { throw try fields.required("references").problem(file, "a rule needs at least one reference") }
 
-        let rule = Rule(
+        let messageNode = try fields.required("message")
+        let fixNode = fields["fix"]
+        if !builtin && fixNode == nil {
+            throw tree.problem(file, "rule '\(id)' is missing the required field 'fix' (what to set instead)")
+        }
+        let examplesNode = try fields.required("examples")
+        let parts: RuleParts
+        if deferring {
+            parts = RuleParts(deferring: RuleParts.Sources(file: file, builtin: builtin, when: whenNode, message: messageNode,
+                                                           fix: fixNode, examples: examplesNode))
+        } else {
+            parts = RuleParts(compiled: try compile(when: whenNode, message: messageNode, fix: fixNode, builtin: builtin, file: file),
+                              examples: try examples(examplesNode, file: file))
+        }
+        return Rule(
             id: id,
             title: try fields.required("title").string(file, what: "title"),
             severity: severity, keys: keys, kernels: kernels, builtin: builtin,
-            condition: condition, conditionText: conditionText,
-            message: builtin
-                ? MessageTemplate.literal(try fields.required("message").string(file, what: "message"))
-                : try template(try fields.required("message"), file: file, what: "message"),
-            fix: try fields["fix"].map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") },
+            conditionText: try whenNode?.string(file, what: "when"),
+            messageText: try messageNode.string(file, what: "message"),
+            fixText: try fixNode?.string(file, what: "fix"),
             rationale: try fields.required("rationale").string(file, what: "rationale"),
             references: references,
-            examples: try examples(try fields.required("examples"), file: file),
-            file: file, line: tree.line)
-        if !builtin && rule.fix == nil {
-            throw tree.problem(file, "rule '\(id)' is missing the required field 'fix' (what to set instead)")
+            file: file, line: tree.line, parts: parts)
+    }
+
+    /// A rule's condition and messages, parsed and type-checked.
+    static func compile(when: YAMLTree?, message: YAMLTree, fix: YAMLTree?, builtin: Bool,
+                        file: String) throws(DataFileProblem) -> RuleParts.Compiled {
+        var condition: Expression?
+        if let when {
+            let text = try when.string(file, what: "when")
+            do {
+                condition = try ExpressionParser.condition(text)
+            } catch {
+                throw position(of: error, in: when, file: file, what: "condition")
+            }
         }
-        return rule
+        return RuleParts.Compiled(
+            condition: condition,
+            message: builtin ? MessageTemplate.literal(try message.string(file, what: "message"))
+                : try template(message, file: file, what: "message"),
+            fix: try fix.map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") })
     }
 
     private static func template(_ node: YAMLTree, file: String, what: String) throws(DataFileProblem) -> MessageTemplate {
@@ -125,7 +141,7 @@ public enum RuleLoader {
         }
     }
 
-    private static func examples(_ node: YAMLTree, file: String) throws(DataFileProblem) -> [RuleExample] {
+    static func examples(_ node: YAMLTree, file: String) throws(DataFileProblem) -> [RuleExample] {
         let fields = try node.fields(file, what: "examples", allowed: ["trigger", "pass"])
         var examples: [RuleExample] = []
         for (name, triggers) in [("trigger", true), ("pass", false)] {
@@ -149,7 +165,7 @@ public enum RuleLoader {
                     }
                     let tree = try files(example["tree"], file: file, what: "tree", shape: "paths to contents") { _ in nil }
                     let evidence = try files(example["evidence"], file: file, what: "evidence", shape: "file names to contents") { name in
-                        name.contains("/") || name.hasPrefix(".") ? "an evidence file name is a plain name, such as tcp or ss.txt" : nil
+                        name.utf8.contains(UInt8(ascii: "/")) || name.hasPrefix(".") ? "an evidence file name is a plain name, such as tcp or ss.txt" : nil
                     }
                     let sourceFiles = try files(example["source"], file: file, what: "source", shape: "file names to their contents") { _ in nil }
                     let proc = try files(example["proc"], file: file, what: "proc", shape: "paths under /proc to contents") { path in

@@ -28,7 +28,7 @@ public struct Knowledge: Sendable {
             if path.hasPrefix(cataloguePrefix) {
                 parameters += try ParameterCatalogueLoader.load(tree, file: name)
             } else {
-                rules += try RuleLoader.load(tree, file: name).map { rule in
+                rules += try RuleLoader.load(tree, file: name, deferring: true).map { rule in
                     var rule = rule
                     rule.shipped = true
                     return rule
