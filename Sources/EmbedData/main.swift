@@ -4,7 +4,8 @@ import Foundation
 // Usage: EmbedData OUTPUT.swift ROOT FILE...
 // Compiles every shipped data FILE (rules/**/*.yaml) into Swift source: each is parsed here, once, with the same
 // parser and checks a user's rule file gets at run time, and stored in the packed form the binary reads back
-// without a YAML parser. A YAML problem fails the build with its file, line and column.
+// without a YAML parser. A YAML problem fails the build with its file, line and column. Catalogue files
+// (kernel/*.yaml) are stored one parameter at a time, which a run decodes when it looks the key up.
 let arguments = CommandLine.arguments
 guard arguments.count >= 3 else {
     FileHandle.standardError.write(Data("usage: EmbedData OUTPUT ROOT FILE...\n".utf8))
@@ -13,7 +14,23 @@ guard arguments.count >= 3 else {
 let output = URL(fileURLWithPath: arguments[1])
 let root = URL(fileURLWithPath: arguments[2]).standardizedFileURL.path
 var entries: [(path: String, packed: String)] = []
+var parameters: [(file: String, key: String, packed: String)] = []
 var failed = false
+
+/// The parameters of a catalogue file (under kernel/), each packed on its own under its key, so that a run decodes
+/// only the parameters it looks up. The shape this needs is checked here: a `parameters:` list of mappings, each
+/// with a `key:`.
+func catalogueEntries(_ tree: YAMLTree, file: String) throws(DataFileProblem) -> [(key: String, packed: String)] {
+    let top = try tree.fields(file, what: "the catalogue", allowed: ["description", "parameters"])
+    var found: [(key: String, packed: String)] = []
+    for item in try top.required("parameters").sequence(file, what: "parameters") {
+        guard case .mapping(let pairs) = item.content, let key = pairs.first(where: { $0.key == "key" })?.value else {
+            throw item.problem(file, "a parameter must be a mapping with a 'key:'")
+        }
+        found.append((try key.string(file, what: "key"), item.packed()))
+    }
+    return found
+}
 for path in arguments.dropFirst(3).sorted() {
     let url = URL(fileURLWithPath: path).standardizedFileURL
     guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
@@ -29,7 +46,11 @@ for path in arguments.dropFirst(3).sorted() {
             failed = true
             continue
         }
-        entries.append((relative, tree.packed()))
+        if relative.hasPrefix("kernel/") {
+            parameters += try catalogueEntries(tree, file: url.path).map { (relative, $0.key, $0.packed) }
+        } else {
+            entries.append((relative, tree.packed()))
+        }
     } catch {
         // The compiler's diagnostic form, which build logs and editors turn into a link to the line.
         FileHandle.standardError.write(Data("\(error)\n".utf8))
@@ -42,6 +63,12 @@ source += "enum ShippedData {\n    /// Each shipped file's path under rules/ and
 source += "    static let files: [(path: String, packed: StaticString)] = [\n"
 for entry in entries {
     source += "        (\(swiftStringLiteral(entry.path)), \(swiftStringLiteral(entry.packed))),\n"
+}
+source += "    ]\n"
+source += "    /// Each catalogue parameter's file under rules/, key and packed tree, in catalogue order.\n"
+source += "    static let parameters: [(file: StaticString, key: StaticString, packed: StaticString)] = [\n"
+for entry in parameters {
+    source += "        (\(swiftStringLiteral(entry.file)), \(swiftStringLiteral(entry.key)), \(swiftStringLiteral(entry.packed))),\n"
 }
 source += "    ]\n}\n"
 do {

@@ -4,7 +4,9 @@ import SysctlLint
 
 /// `sysctl-lint [check] FILE...`: the main job.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check sysctl files, trees and running values (the default command).")
+    // Every command names itself: a derived name is demangled from the type on every run (a fifth of argument
+    // parsing, since each file argument is compared with every command's name).
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Check sysctl files, trees and running values (the default command).")
 
     @OptionGroup var input: InputOptions
     @OptionGroup var ruleOptions: RuleOptions
@@ -55,6 +57,7 @@ struct Check: ParsableCommand {
     func run() throws {
         let projectConfig = project.load(near: input.firstInput)
         let linter = Linter(knowledge: try ruleOptions.knowledge(project: projectConfig))
+        ProcessLifetime.keep(linter)
         let policy = selection.policy(projectConfig.map(FindingPolicy.init) ?? FindingPolicy(), rules: linter.knowledge.rules)
         let output = ReportOutput(path: outputFile, inputs: input.files + [input.snapshot].compactMap { $0 })
         output.neutralizesCommands = [.text, .gcc].contains(OutputFormat.chosen(format))
@@ -201,6 +204,7 @@ struct Check: ParsableCommand {
 /// `sysctl-lint timeouts FILE...`: the computed figures with their retransmission schedules.
 struct Timeouts: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "timeouts",
         abstract: "Show the timeouts and limits the files yield, with retransmission schedules.")
 
     @OptionGroup var input: InputOptions

@@ -5,6 +5,7 @@ import SysctlLint
 /// `sysctl-lint diff OLD NEW`: what a change does before it ships.
 struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "diff",
         abstract: "Review a change: values and computed figures that change, findings introduced and resolved.",
         discussion: """
             OLD and NEW are files, sysctl.d folders, or with --root two filesystem roots. /dev/null stands for \

@@ -4,7 +4,7 @@ import SysctlLint
 
 /// `sysctl-lint init`: writes a commented starter `.sysctl-lint.yaml`.
 struct Init: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write a commented starter .sysctl-lint.yaml.")
+    static let configuration = CommandConfiguration(commandName: "init", abstract: "Write a commented starter .sysctl-lint.yaml.")
 
     @Argument(help: ArgumentHelp("Where to write it (a folder or a file name).", valueName: "path"))
     var path: String = "."

@@ -32,7 +32,7 @@ struct RulesCommand: ParsableCommand {
 
 /// `sysctl-lint explain ID`: one rule's rationale, fix, references and examples.
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain one rule: why, what to do, sources, examples.")
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain one rule: why, what to do, sources, examples.")
 
     @Argument(help: "The rule id (see `sysctl-lint rules`).",
               completion: .custom { _, _, prefix in

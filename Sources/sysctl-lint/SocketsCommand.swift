@@ -6,6 +6,7 @@ import SysctlLint
 /// the evidence points at.
 struct Sockets: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sockets",
         abstract: "Census of TCP sockets and counters, live or saved, with verdicts: which setting or which application is at fault.",
         discussion: """
             Reads /proc/net/tcp, tcp6, netstat, snmp, sockstat, /proc/PID/fd and limits on this host, or saved copies \

@@ -61,6 +61,24 @@ import Testing
         #expect(Fixtures.knowledge.catalogue.parameters.count == parameters)
     }
 
+    /// Shipped parameters are decoded when first looked up: each must decode to what the YAML loader reads.
+    @Test func everyShippedParameterDecodesAsTheYAMLSays() throws {
+        var eager: [Parameter] = []
+        for file in Self.shippedFiles where file.contains("/rules/kernel/") {
+            eager += try ParameterCatalogueLoader.load(text: String(contentsOfFile: file, encoding: .utf8), file: file)
+        }
+        let catalogue = try Knowledge.shipped().catalogue
+        let shipped = catalogue.parameters
+        #expect(shipped.count == eager.count)
+        for (index, (parameter, twin)) in zip(shipped, eager).enumerated() {
+            #expect(catalogue.problem(at: index) == nil, "\(parameter.key)")
+            #expect(parameter.key == twin.key && parameter.kind == twin.kind && parameter.fields == twin.fields)
+            #expect(parameter.defaults == twin.defaults && parameter.bounds == twin.bounds, "\(parameter.key)")
+            #expect(parameter.since == twin.since && parameter.removed == twin.removed && parameter.line == twin.line)
+            #expect(parameter.readOnly == twin.readOnly && parameter.module == twin.module && parameter.vendor == twin.vendor)
+        }
+    }
+
     /// Shipped rules build their condition, messages and examples on first use: each must build, and build what
     /// the YAML loader builds from the same file.
     @Test func everyShippedRuleBuildsItsDeferredParts() throws {

@@ -1,21 +1,33 @@
 import DataTree
 /// The kernel model's knowledge of keys, with fast lookup by exact name and by per-interface pattern.
 public struct ParameterCatalogue: Sendable {
-    public private(set) var parameters: [Parameter]
+    /// Every parameter, in catalogue order (decodes the whole shipped catalogue: for tests and tools, not runs).
+    public var parameters: [Parameter] { store.all }
     /// Keys without a `*`, for "did you mean" suggestions.
     public private(set) var concreteNames: [String] = []
     /// Concrete names by their parent (`net.ipv4`), for spelling suggestions without a scan per unknown key.
     private(set) var namesByParent: [Substring: [String]] = [:]
     private var exact: [String: Int] = [:]
     private var patterns: [(components: [Substring], index: Int)] = []
+    private let store: ParameterStore
 
     public init(parameters: [Parameter]) {
-        self.parameters = parameters
-        // Built on every start: byte searches, not `String.contains`, which Foundation routes through a
-        // locale-aware search.
-        exact.reserveCapacity(parameters.count)
-        for (index, parameter) in parameters.enumerated() {
-            let key = parameter.key
+        store = ParameterStore(parameters)
+        index(parameters.map(\.key))
+    }
+
+    /// The shipped catalogue: keys now, each parameter decoded from its packed tree when a run first looks it up.
+    init(deferred entries: [ParameterStore.Deferred]) {
+        store = ParameterStore(entries)
+        index(entries.map(\.key))
+    }
+
+    /// Built on every start: byte searches, not `String.contains`, which Foundation routes through a locale-aware
+    /// search.
+    private mutating func index(_ keys: [String]) {
+        exact.reserveCapacity(keys.count)
+        namesByParent.reserveCapacity(keys.count / 4)
+        for (index, key) in keys.enumerated() {
             if key.utf8.contains(UInt8(ascii: "*")) {
                 patterns.append((key.split(separator: "."), index))
             } else {
@@ -27,13 +39,16 @@ public struct ParameterCatalogue: Sendable {
         }
     }
 
+    /// The problem decoding the parameter at `index` meets, or nil (see `ParameterStore`).
+    func problem(at index: Int) -> DataFileProblem? { store.problem(at: index) }
+
     /// The parameter for a concrete dotted key (`net.ipv4.conf.eth0.rp_filter` finds `net.ipv4.conf.*.rp_filter`).
     public func parameter(for name: String) -> Parameter? {
-        if let index = exact[name] { return parameters[index] }
+        if let index = exact[name] { return store[index] }
         let components = name.split(separator: ".")
         for pattern in patterns where pattern.components.count == components.count {
             if zip(pattern.components, components).allSatisfy({ $0 == "*" || $0 == $1 }) {
-                return parameters[pattern.index]
+                return store[pattern.index]
             }
         }
         return nil
@@ -63,7 +78,7 @@ enum ParameterCatalogueLoader {
         return parameters
     }
 
-    private static func parameter(_ tree: YAMLTree, file: String) throws(DataFileProblem) -> Parameter {
+    static func parameter(_ tree: YAMLTree, file: String) throws(DataFileProblem) -> Parameter {
         let fields = try tree.fields(file, what: "a parameter", allowed: fieldNames)
         let key = try fields.required("key").string(file, what: "key")
         let typeNode = try fields.required("type")

@@ -7,9 +7,6 @@ public struct Knowledge: Sendable {
     public private(set) var rules: [Rule]
     public let catalogue: ParameterCatalogue
 
-    /// Path prefix of the catalogue among the shipped files; everything else under rules/ is a rule file.
-    static let cataloguePrefix = "kernel/"
-
     public init(rules: [Rule], catalogue: ParameterCatalogue) {
         self.rules = rules
         self.catalogue = catalogue
@@ -18,24 +15,22 @@ public struct Knowledge: Sendable {
     /// The shipped knowledge. Problems here are bugs in the shipped files, which the test suite rules out.
     public static func shipped() throws(DataFileProblem) -> Knowledge {
         var rules: [Rule] = []
-        var parameters: [Parameter] = []
         for (path, packed) in ShippedData.files {
             let name = "rules/" + path
             let tree = UnsafeBufferPointer(start: packed.utf8Start, count: packed.utf8CodeUnitCount).withMemoryRebound(to: UInt8.self) {
                 YAMLTree.unpack($0)
             }
             guard let tree else { throw DataFileProblem(file: name, line: nil, column: nil, message: "the compiled-in form of this file is damaged") }
-            if path.hasPrefix(cataloguePrefix) {
-                parameters += try ParameterCatalogueLoader.load(tree, file: name)
-            } else {
-                rules += try RuleLoader.load(tree, file: name, deferring: true).map { rule in
-                    var rule = rule
-                    rule.shipped = true
-                    return rule
-                }
+            rules += try RuleLoader.load(tree, file: name, deferring: true).map { rule in
+                var rule = rule
+                rule.shipped = true
+                return rule
             }
         }
-        return Knowledge(rules: rules, catalogue: ParameterCatalogue(parameters: parameters))
+        let parameters = ShippedData.parameters.map { entry in
+            ParameterStore.Deferred(key: entry.key.description, file: entry.file.description, packed: entry.packed)
+        }
+        return Knowledge(rules: rules, catalogue: ParameterCatalogue(deferred: parameters))
     }
 
     /// Adds the rules found at `path` (a YAML file, or a directory of `*.yaml`/`*.yml` files).
