@@ -3,10 +3,10 @@ import DataTree
 public struct ParameterCatalogue: Sendable {
     /// Every parameter, in catalogue order (decodes the whole shipped catalogue: for tests and tools, not runs).
     public var parameters: [Parameter] { store.all }
-    /// Keys without a `*`, for "did you mean" suggestions.
-    public private(set) var concreteNames: [String] = []
+    /// Keys without a `*`, for "did you mean" suggestions (built when first asked for: only unknown keys need it).
+    public var concreteNames: [String] { store.suggestions.concreteNames }
     /// Concrete names by their parent (`net.ipv4`), for spelling suggestions without a scan per unknown key.
-    private(set) var namesByParent: [Substring: [String]] = [:]
+    var namesByParent: [Substring: [String]] { store.suggestions.namesByParent }
     private var exact: [String: Int] = [:]
     private var patterns: [(components: [Substring], index: Int)] = []
     private let store: ParameterStore
@@ -26,15 +26,11 @@ public struct ParameterCatalogue: Sendable {
     /// search.
     private mutating func index(_ keys: [String]) {
         exact.reserveCapacity(keys.count)
-        namesByParent.reserveCapacity(keys.count / 4)
         for (index, key) in keys.enumerated() {
             if key.utf8.contains(UInt8(ascii: "*")) {
                 patterns.append((key.split(separator: "."), index))
             } else {
                 exact[key] = index
-                concreteNames.append(key)
-                let dot = key.utf8.lastIndex(of: UInt8(ascii: "."))
-                namesByParent[dot.map { key[..<$0] } ?? "", default: []].append(key)
             }
         }
     }

@@ -15,19 +15,43 @@ final class ParameterStore: @unchecked Sendable {
         var packed: StaticString
     }
 
-    // Guarded by `lock`: a slot is filled at most once.
+    /// What spelling suggestions search: the keys without a `*`, and the same grouped by parent (`net.ipv4`).
+    struct Suggestions: Sendable {
+        var concreteNames: [String] = []
+        var namesByParent: [Substring: [String]] = [:]
+    }
+
+    // Guarded by `lock`: a slot is filled at most once, and so are the suggestions.
     private let lock = NSLock()
     private var slots: [Parameter?]
+    private var suggestionsStorage: Suggestions?
     private let deferred: [Deferred]
+    private let keys: [String]
 
     init(_ parameters: [Parameter]) {
         slots = parameters
         deferred = []
+        keys = parameters.map(\.key)
     }
 
     init(_ entries: [Deferred]) {
         slots = Array(repeating: nil, count: entries.count)
         deferred = entries
+        keys = entries.map(\.key)
+    }
+
+    var suggestions: Suggestions {
+        lock.lock()
+        defer { lock.unlock() }
+        if let suggestionsStorage { return suggestionsStorage }
+        var built = Suggestions()
+        for key in keys where !key.utf8.contains(UInt8(ascii: "*")) {
+            built.concreteNames.append(key)
+            let dot = key.utf8.lastIndex(of: UInt8(ascii: "."))
+            built.namesByParent[dot.map { key[..<$0] } ?? "", default: []].append(key)
+        }
+        suggestionsStorage = built
+        return built
     }
 
     var count: Int { slots.count }

@@ -3,13 +3,17 @@ public struct Linter: Sendable {
     public let knowledge: Knowledge
     /// Built once per linter, since fleets lint thousands of hosts with the same rules.
     private let rulesByKey: RuleKeyIndex
-    private let rulesByID: [String: Rule]
+    /// Positions in `knowledge.rules` (a rule is large: a dictionary of copies cost a small run measurably).
+    private let rulesByID: [String: Int]
     private let knownRules: Set<String>
 
     public init(knowledge: Knowledge) {
         self.knowledge = knowledge
         rulesByKey = RuleKeyIndex(knowledge.rules)
-        rulesByID = Dictionary(knowledge.rules.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+        var rulesByID: [String: Int] = [:]
+        rulesByID.reserveCapacity(knowledge.rules.count)
+        for (index, rule) in knowledge.rules.enumerated() { rulesByID[rule.id] = index }
+        self.rulesByID = rulesByID
         knownRules = Set(rulesByID.keys)
     }
 
@@ -121,9 +125,9 @@ public struct Linter: Sendable {
     /// Built-in checks carry their rule's references, so every finding points to its sources.
     private func attachReferences(_ findings: [Finding]) -> [Finding] {
         return findings.map { finding in
-            guard finding.references.isEmpty, let rule = rulesByID[finding.rule] else { return finding }
+            guard finding.references.isEmpty, let index = rulesByID[finding.rule] else { return finding }
             var copy = finding
-            copy.references = rule.references
+            copy.references = knowledge.rules[index].references
             return copy
         }
     }
