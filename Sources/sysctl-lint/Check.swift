@@ -60,17 +60,55 @@ struct Check: ParsableCommand {
         ProcessLifetime.keep(linter)
         let policy = selection.policy(projectConfig.map(FindingPolicy.init) ?? FindingPolicy(), rules: linter.knowledge.rules)
         let output = ReportOutput(path: outputFile, inputs: input.files + [input.snapshot].compactMap { $0 })
-        output.neutralizesCommands = [.text, .gcc].contains(OutputFormat.chosen(format))
+        let format = OutputFormat.chosen(self.format)
+        var sink = ReportSink(to: output)
+        sink.neutralizesCommands = [.text, .gcc].contains(format)
         let threshold = (failLevel ?? projectConfig?.failLevel ?? .warning).threshold
         let runtime = input.runtime()
+        let worst: Severity?
         if let runtime, runtime.isFleet {
             let config = input.configuration(project: projectConfig)
-            return try runFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy,
-                                threshold: threshold, output: output)
+            var stream = reportStream(format, linter: linter, threshold: threshold,
+                                      fleetFiles: config.files.map(\.path) + [input.snapshot ?? ""])
+            worst = reportFleet(runtime, config: config, linter: linter, project: projectConfig, policy: policy,
+                                stream: &stream, sink: &sink)
+            if baselines.writeBaseline != nil {
+                output.finish()  // the baseline is the output
+                return
+            }
+        } else {
+            var stream = reportStream(format, linter: linter, threshold: threshold, fleetFiles: nil)
+            worst = reportSingle(runtime?.next(), linter: linter, project: projectConfig, policy: policy, stream: &stream, sink: &sink)
         }
-        let running = runtime?.next()
-        let results = input.units(project: projectConfig).map { unit in
-            linter.lint(input.request(config: unit, runtime: running, project: projectConfig))
+        sink.flush()
+        output.finish()
+        try exit(for: worst, threshold: threshold)
+    }
+
+    /// The report of the chosen format, written as results arrive (see `ReportStream`).
+    private func reportStream(_ format: OutputFormat, linter: Linter, threshold: Severity?, fleetFiles: [String]?) -> any ReportStream {
+        let version = SysctlLintVersion.current
+        let documents: [OutputFormat: DocumentReportStream.Kind] = [.sarif: .sarif, .gitlab: .gitlab, .junit: .junit, .checkstyle: .checkstyle]
+        if let kind = documents[format] {
+            return DocumentReportStream(kind, rules: linter.knowledge.rules, failLevel: threshold, toolVersion: version, fleetFiles: fleetFiles)
+        }
+        switch format {
+        case .json: return JSONReportStream(toolVersion: version, fleetFiles: fleetFiles)
+        case .gcc: return GCCReportStream()
+        case .github: return GitHubReportStream()
+        default:
+            var reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
+            if outputFile == nil && fleetFiles == nil { reporter.width = terminalWidth() }
+            return TextReportStream(reporter, content: statistics ? .statistics : quiet ? .findingsOnly : .full, fleet: fleetFiles != nil)
+        }
+    }
+
+    /// Configuration files (and running values, if any) as one result: returns the worst severity, counting the
+    /// findings the report leaves out.
+    private func reportSingle(_ running: RuntimeSnapshot?, linter: Linter, project: ProjectConfig?, policy: FindingPolicy,
+                              stream: inout any ReportStream, sink: inout ReportSink) -> Severity? {
+        let results = input.units(project: project).map { unit in
+            linter.lint(input.request(config: unit, runtime: running, project: project))
         }
         guard var result = LintResult.combining(results) else {
             fail(["nothing to check"])
@@ -89,44 +127,27 @@ struct Check: ParsableCommand {
         let (kept, omitted, worst) = FindingLimit.apply(result.findings)
         result.findings = kept
         if omitted > 0 { warn(FindingLimit.message(omitted: omitted)) }
-        let format = OutputFormat.chosen(self.format)
-        switch format {
-        case .text:
-            var reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
-            if outputFile == nil { reporter.width = terminalWidth() }
-            output.write(statistics ? reporter.statistics(result.findings) : quiet ? reporter.findingLines(result.findings) : reporter.render(result))
-        case .json:
-            output.write(JSONReporter().render(result, toolVersion: SysctlLintVersion.current))
-        case .gcc:
-            output.write(GCCReporter().render(result.findings))
-        case .github:
-            output.write(GitHubReporter().render(result.findings))
-        case .sarif, .gitlab, .junit, .checkstyle:
-            output.write(document(format, findings: result.findings, files: result.files, rules: linter.knowledge.rules, threshold: threshold))
-        }
-        output.finish()
-        try exit(for: worst, threshold: threshold)
+        stream.begin(into: &sink)
+        stream.add(result, into: &sink)
+        stream.end(nil, into: &sink)
+        return worst
     }
 
-    /// One host at a time: each host's findings are written as soon as they are known, and only counts are kept
-    /// (whole-document formats and --write-baseline keep the findings until the end).
-    private func runFleet(_ stream: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter,
-                          project: ProjectConfig?, policy: FindingPolicy, threshold: Severity?, output: ReportOutput) throws {
+    /// One host at a time: each host's findings are reported as soon as they are known, and only counts are kept
+    /// (whole-document formats keep the findings until the end, up to the limit of a single run). Returns the
+    /// worst severity over the fleet. With --write-baseline it writes the baseline and no report.
+    private func reportFleet(_ hosts: SnapshotStream, config: (files: [ParsedFile], findings: [Finding]), linter: Linter,
+                             project: ProjectConfig?, policy: FindingPolicy,
+                             stream: inout any ReportStream, sink: inout ReportSink) -> Severity? {
         if evidence != nil { warn("--evidence describes one host; it is not applied to the hosts of a fleet export") }
         var summary = FleetSummary()
-        let format = OutputFormat.chosen(self.format)
-        let text = TextReporter(color: useColor(color))
-        let json = FleetJSONWriter()
-        var first = true
         var collected: [Finding] = []
-        var baselineOverflow = 0
+        var baselineOverflow = 0, cutPerHost = 0
         let accepted = baselines.read()
-        if format == .json {
-            output.write(json.begin(toolVersion: SysctlLintVersion.current, files: config.files.map(\.path) + [input.snapshot ?? ""]))
-        }
         let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
         defer { progress.finish() }
-        while let snapshot = stream.next() {
+        if baselines.writeBaseline == nil { stream.begin(into: &sink) }
+        while let snapshot = hosts.next() {
             progress.tick()
             var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
             result.findings = policy.apply(result.findings)
@@ -143,55 +164,23 @@ struct Check: ParsableCommand {
             if omitted > 0 {
                 warn("\(DisplayText.escaped(snapshot.host ?? snapshot.source)): " + FindingLimit.message(omitted: omitted))
                 result.findings = kept
+                cutPerHost += omitted
             }
-            let chunk: String
-            switch format {
-            case .json: chunk = json.host(result, first: &first)
-            case .text: chunk = text.renderHost(result)
-            case .gcc: chunk = GCCReporter().render(result.findings)
-            case .github: chunk = GitHubReporter().annotations(result.findings)
-            case .sarif, .gitlab, .junit, .checkstyle:
-                // Whole documents, written once every host is read: what they hold is bounded like a single run.
-                collected += result.findings.prefix(max(FindingLimit.perRun - collected.count, 0))
-                chunk = ""
-            }
-            output.write(chunk)
+            stream.add(result, into: &sink)
         }
         if baselines.writeBaseline != nil {
             if baselineOverflow > 0 {
                 warn("the baseline holds the first \(FindingLimit.perRun) findings of the fleet; \(baselineOverflow) more were left out and will be reported as new")
             }
             _ = baselines.write(collected)  // every finding is now accepted: nothing new to report
-            output.finish()
-            return
+            return nil
         }
-        let ending: String
-        switch format {
-        case .json: ending = json.end(summary)
-        case .text: ending = text.renderFleetSummary(summary)
-        case .gcc: ending = ""
-        case .github: ending = GitHubReporter().summary(summary.findings)
-        case .sarif, .gitlab, .junit, .checkstyle:
-            if summary.findings.values.reduce(0, +) > collected.count {
-                warn(FindingLimit.message(omitted: summary.findings.values.reduce(0, +) - collected.count))
-            }
-            ending = document(format, findings: collected, files: config.files.map(\.path) + [input.snapshot ?? ""],
-                              rules: linter.knowledge.rules, threshold: threshold)
+        stream.end(summary, into: &sink)
+        // A document holds at most a single run's findings: say how many of the fleet's it leaves out.
+        if stream is DocumentReportStream, cutPerHost + stream.heldBack > 0 {
+            warn(FindingLimit.message(omitted: cutPerHost + stream.heldBack))
         }
-        output.write(ending)
-        output.finish()
-        try exit(for: summary.worstSeverity, threshold: threshold)
-    }
-
-    /// The formats that are one document (XML or JSON) for the whole run.
-    private func document(_ format: OutputFormat, findings: [Finding], files: [String], rules: [Rule], threshold: Severity?) -> String {
-        switch format {
-        case .sarif: SARIFReporter().render(findings, rules: rules, toolVersion: SysctlLintVersion.current)
-        case .gitlab: GitLabReporter().render(findings, fallbackPath: files.first)
-        case .junit: JUnitReporter(failLevel: threshold).render(findings, files: files)
-        case .checkstyle: CheckstyleReporter().render(findings, files: files)
-        case .text, .json, .gcc, .github: ""
-        }
+        return summary.worstSeverity
     }
 
     private func exit(for worst: Severity?, threshold: Severity?) throws {

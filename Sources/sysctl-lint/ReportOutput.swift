@@ -3,7 +3,7 @@ import SysctlLint
 
 /// Where a report goes: standard output, or `--output-file`, which is written beside its final name and renamed
 /// into place when the run ends, so a reader never sees half a report and a failed run leaves the old one.
-final class ReportOutput {
+final class ReportOutput: ReportDestination {
     private let path: String?
     private let temporary: String?
     private let handle: FileHandle
@@ -28,13 +28,17 @@ final class ReportOutput {
         self.handle = handle
     }
 
-    /// Whether to keep lines from being GitHub workflow commands: for the human formats (text, gcc). The github
-    /// format's lines are commands on purpose, and data formats (JSON, XML) keep their strings as they are.
-    var neutralizesCommands = false
-
-    func write(_ text: String) {
-        guard !text.isEmpty else { return }
-        handle.write(Data((neutralizesCommands ? DisplayText.neutralizingCommands(text) : text).utf8))
+    /// A chunk of the report, written with write(2): no copy into `Data` on the way.
+    func write(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(handle.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else {
+                fail(["\(path ?? "standard output"): cannot write the report: \(String(cString: strerror(errno)))"])
+            }
+            offset += written
+        }
     }
 
     /// Moves the finished report into place.

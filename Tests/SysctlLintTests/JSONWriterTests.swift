@@ -122,4 +122,32 @@ import Testing
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
+
+    /// Findings are written straight into the writer; the bytes must be those of the generic `JSONValue` path, in
+    /// both layouts, whatever the finding holds.
+    @Test(arguments: 0..<200)
+    func findingsWrittenDirectlyMatchTheGenericPath(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        func text() -> String { (0..<Int.random(in: 0..<6, using: &random)).map { _ in JSONWriterTests.textAlphabet.randomElement(using: &random)! }.joined() }
+        func maybe(_ make: () -> String) -> String? { Bool.random(using: &random) ? make() : nil }
+        var finding = Finding(
+            rule: text(), severity: Severity.allCases.randomElement(using: &random)!, key: maybe(text), value: maybe(text),
+            location: Bool.random(using: &random) ? SourceLocation(file: text(), line: Int.random(in: 1...99999, using: &random),
+                                                                     column: Int.random(in: 1...500, using: &random)) : nil,
+            message: text(), fix: maybe(text), references: (0..<Int.random(in: 0..<3, using: &random)).map { _ in text() })
+        finding.host = maybe(text)
+        if Bool.random(using: &random) {
+            finding.evidence = FindingEvidence(
+                status: .confirmed, counters: [CounterReading(name: "TcpExtListenOverflows", sinceBoot: 12, delta: Bool.random(using: &random) ? 3 : nil,
+                                                              interval: Bool.random(using: &random) ? 1.5 : nil)],
+                summary: text())
+        }
+        for pretty in [true, false] {
+            let indent = pretty ? Int.random(in: 0..<4, using: &random) : 0
+            var direct = JSONWriter(pretty: pretty), generic = JSONWriter(pretty: pretty)
+            direct.writeFinding(finding, indent: indent)
+            generic.write(JSONReporter.object(finding), indent: indent)
+            #expect(direct.bytes == generic.bytes, "\(String(decoding: direct.bytes, as: UTF8.self))")
+        }
+    }
 }

@@ -68,16 +68,22 @@ public enum DisplayText {
     /// report of megabytes to UTF-16 first).
     static func mayHoldCommand(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8 { bytes in
-            guard bytes.count >= 2 else { return false }
-            let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
-            for index in 0..<(bytes.count - 1) {
-                let byte = bytes[index]
-                if byte == colon, bytes[index + 1] == colon { return true }
-                if byte == hash, bytes[index + 1] == hash, index + 2 < bytes.count, bytes[index + 2] == bracket { return true }
-            }
-            return false
+        return text.withUTF8(mayHoldCommand(bytes:))
+    }
+
+    static func mayHoldCommand(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer(mayHoldCommand(bytes:))
+    }
+
+    private static func mayHoldCommand(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
+        for index in 0..<(bytes.count - 1) {
+            let byte = bytes[index]
+            if byte == colon, bytes[index + 1] == colon { return true }
+            if byte == hash, bytes[index + 1] == hash, index + 2 < bytes.count, bytes[index + 2] == bracket { return true }
         }
+        return false
     }
 
     /// A file name as it starts a gcc or text report line: `::` there would be a GitHub workflow command
@@ -133,9 +139,12 @@ extension ComputedFigure {
 extension LintResult {
     /// The result with everything taken from input escaped, for the text, gcc, github, JUnit and Checkstyle
     /// formats.
-    public var forDisplay: LintResult {
+    public var forDisplay: LintResult { forDisplay(includingFindings: true) }
+
+    /// Without escaping the findings: for reporters that escape each finding as they write it.
+    func forDisplay(includingFindings: Bool) -> LintResult {
         var copy = self
-        copy.findings = findings.map(\.forDisplay)
+        if includingFindings { copy.findings = findings.map(\.forDisplay) }
         copy.suppressed = suppressed.map(\.forDisplay)
         copy.figures = figures.map(\.forDisplay)
         copy.files = files.map(DisplayText.escaped)

@@ -6,11 +6,17 @@ public struct GCCReporter: Sendable {
     public init() {}
 
     public func render(_ findings: [Finding]) -> String {
-        findings.map(\.forDisplay).map { finding in
-            let place = finding.location.map { "\($0.file):\($0.line):\($0.column)" } ?? "sysctl-lint"
-            // `forDisplay` has already shown every line break as `\n`: one finding is one line.
-            return "\(place): \(Self.severity(finding.severity)): \(finding.message) [\(finding.rule)]\n"
-        }.joined()
+        var sink = ReportSink()
+        render(findings, into: &sink)
+        return sink.text
+    }
+
+    public func render(_ findings: [Finding], into sink: inout ReportSink) {
+        for finding in findings {
+            let place = finding.location.map { "\(DisplayText.path($0.file)):\($0.line):\($0.column)" } ?? "sysctl-lint"
+            // Escaping shows every line break as `\n`: one finding is one line.
+            sink.write("\(place): \(Self.severity(finding.severity)): \(DisplayText.escaped(finding.message)) [\(finding.rule)]\n")
+        }
     }
 
     static func severity(_ severity: Severity) -> String {
@@ -34,8 +40,13 @@ public struct GitHubReporter: Sendable {
 
     /// One workflow command per finding.
     public func annotations(_ findings: [Finding]) -> String {
-        var out = ""
-        for finding in findings.map(\.forDisplay) {
+        var sink = ReportSink()
+        annotations(findings, into: &sink)
+        return sink.text
+    }
+
+    public func annotations(_ findings: [Finding], into sink: inout ReportSink) {
+        for finding in findings.lazy.map(\.forDisplay) {
             var properties: [String] = []
             if let location = finding.location {
                 properties += ["file=\(Self.property(location.file))", "line=\(location.line)", "col=\(location.column)"]
@@ -43,9 +54,8 @@ public struct GitHubReporter: Sendable {
             properties.append("title=\(Self.property("sysctl-lint \(finding.rule)"))")
             var message = finding.messageWithHost
             if let fix = finding.fix { message += "\nfix: \(fix)" }
-            out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
+            sink.write("::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n")
         }
-        return out
     }
 
     /// The closing line: totals, and a pointer to SARIF when GitHub will not show every annotation.

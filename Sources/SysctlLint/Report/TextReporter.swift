@@ -15,9 +15,21 @@ public struct TextReporter: Sendable {
     }
 
     public func render(_ result: LintResult) -> String {
-        let result = result.forDisplay
-        var out = findingLines(result)
-        if !result.findings.isEmpty { out += "\n" }
+        var sink = ReportSink()
+        render(result, into: &sink)
+        return sink.text
+    }
+
+    /// The report written as it is made: findings first (each escaped as it is written), then figures and summary.
+    public func render(_ result: LintResult, into sink: inout ReportSink) {
+        writeLines(of: result.findings, into: &sink)
+        if !result.findings.isEmpty { sink.write("\n") }
+        sink.write(afterFindings(result.forDisplay(includingFindings: false)))
+    }
+
+    /// The figures and the summary line.
+    private func afterFindings(_ result: LintResult) -> String {
+        var out = ""
         let kernel = "Linux \(result.kernel)\(kernelNote(result))\(stateNote(result))"
         if result.units.isEmpty {
             out += figureSection(result.figures, heading: "Computed for \(kernel)", kernel: kernel)
@@ -66,11 +78,17 @@ public struct TextReporter: Sendable {
 
     /// One host of a fleet: a heading, then its findings; figures are left out to keep fleet reports readable.
     public func renderHost(_ result: LintResult) -> String {
-        guard !result.findings.isEmpty else { return "" }
-        let result = result.forDisplay
+        var sink = ReportSink()
+        renderHost(result, into: &sink)
+        return sink.text
+    }
+
+    public func renderHost(_ result: LintResult, into sink: inout ReportSink) {
+        guard !result.findings.isEmpty else { return }
         let counts = Severity.phrase(result.counts, skippingZero: true)
-        return paint("== \(result.host ?? "host") (Linux \(result.kernel)): \(counts)", .bold) + "\n"
-            + findingLines(result) + "\n"
+        sink.write(paint("== \(DisplayText.escaped(result.host) ?? "host") (Linux \(result.kernel)): \(counts)", .bold) + "\n")
+        writeLines(of: result.findings, into: &sink)
+        sink.write("\n")
     }
 
     /// Which hazards appear on how many hosts.
@@ -84,8 +102,6 @@ public struct TextReporter: Sendable {
         return out + "\n\(summary.hosts) host\(summary.hosts == 1 ? "" : "s") checked: " + Severity.phrase(summary.findings) + "\n"
     }
 
-    /// The findings of a result already escaped with `forDisplay`.
-    func findingLines(_ result: LintResult) -> String { lines(of: result.findings) }
 
     /// Findings per rule, most frequent first (`--statistics`).
     public func statistics(_ findings: [Finding]) -> String {
@@ -102,19 +118,23 @@ public struct TextReporter: Sendable {
         return out + "\(findings.count) finding\(findings.count == 1 ? "" : "s")\n"
     }
 
-    public func findingLines(_ findings: [Finding]) -> String { lines(of: findings.map(\.forDisplay)) }
+    public func findingLines(_ findings: [Finding]) -> String {
+        var sink = ReportSink()
+        writeLines(of: findings, into: &sink)
+        return sink.text
+    }
 
-    private func lines(of findings: [Finding]) -> String {
-        var out = ""
+    /// One line per finding (a fix and evidence line under it), with what came from input escaped as it is written.
+    public func writeLines(of findings: [Finding], into sink: inout ReportSink) {
         for finding in findings {
-            var place = finding.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
+            var place = finding.location.map { "\(DisplayText.path($0.file)):\($0.line):\($0.column): " } ?? ""
             place = paint(place, .bold)
             let severity = paint(finding.severity.rawValue, finding.severity.style)
-            out += "\(place)\(severity): \(finding.message) [\(finding.rule)]\n"
-            if let fix = finding.fix { out += "    fix: \(fix)\n" }
-            if let evidence = finding.evidence { out += "    evidence: \(evidence.status.phrase): \(evidence.summary)\n" }
+            var out = "\(place)\(severity): \(DisplayText.escaped(finding.message)) [\(finding.rule)]\n"
+            if let fix = finding.fix { out += "    fix: \(DisplayText.escaped(fix))\n" }
+            if let evidence = finding.evidence { out += "    evidence: \(evidence.status.phrase): \(DisplayText.escaped(evidence.summary))\n" }
+            sink.write(out)
         }
-        return out
     }
 
     public func figureTable(_ figures: [ComputedFigure]) -> String {

@@ -8,6 +8,40 @@ public struct JSONReporter: Sendable {
     public init() {}
 
     public func render(_ result: LintResult, toolVersion: String) -> String {
+        var sink = ReportSink()
+        render(result, toolVersion: toolVersion, into: &sink)
+        return sink.text
+    }
+
+    /// The report written as it is made: the findings one at a time into `sink`, never a document held whole.
+    public func render(_ result: LintResult, toolVersion: String, into sink: inout ReportSink) {
+        guard case .object(let members) = Self.topLevel(result, toolVersion: toolVersion) else { return }
+        var writer = JSONWriter(pretty: true, reservingCapacity: ReportSink.chunkSize + ReportSink.chunkSize / 4)
+        writer.bytes.append(contentsOf: "{\n".utf8)
+        for (index, member) in JSONWriter.sorted(members).enumerated() {
+            if index > 0 { writer.bytes.append(contentsOf: ",\n".utf8) }
+            writer.bytes.append(contentsOf: "  ".utf8)
+            writer.writeString(member.key)
+            writer.bytes.append(contentsOf: " : ".utf8)
+            guard member.key == "findings", !result.findings.isEmpty else {
+                writer.write(member.value, indent: 1)
+                continue
+            }
+            writer.bytes.append(contentsOf: "[\n".utf8)
+            for (position, finding) in result.findings.enumerated() {
+                if position > 0 { writer.bytes.append(contentsOf: ",\n".utf8) }
+                writer.bytes.append(contentsOf: "    ".utf8)
+                writer.writeFinding(finding, indent: 2)
+                if writer.bytes.count >= ReportSink.chunkSize { writer.drain(into: &sink) }
+            }
+            writer.bytes.append(contentsOf: "\n  ]".utf8)
+        }
+        writer.bytes.append(contentsOf: "\n}\n".utf8)
+        writer.drain(into: &sink)
+    }
+
+    /// Every top-level member; `findings` is an empty placeholder, which `render` writes one finding at a time.
+    static func topLevel(_ result: LintResult, toolVersion: String) -> JSONValue {
         var report: JSONValue = [
             "schema_version": .int(Self.schemaVersion),
             "tool": ["name": "sysctl-lint", "version": .string(toolVersion)],
@@ -16,7 +50,7 @@ public struct JSONReporter: Sendable {
             "kernel_source": .string(Self.kernelSource(result)),
             "evaluated_state": .string(result.evaluated.rawValue),
             "files": JSONValue(result.files),
-            "findings": .array(result.findings.map(Self.object)),
+            "findings": .array([]),
             "computed": Self.figures(result.figures),
             "summary": ["error": .int(result.count(.error)), "warning": .int(result.count(.warning)), "info": .int(result.count(.info))],
         ]
@@ -26,7 +60,7 @@ public struct JSONReporter: Sendable {
         }
         report["suppressed"] = .int(result.suppressed.count)
         if let baseline = result.baseline { report["baseline"] = ["matched": .int(baseline.matched), "fixed": .int(baseline.fixed)] }
-        return Self.serialise(report, pretty: true) + "\n"
+        return report
     }
 
     /// Figures as the contract describes them.
@@ -114,12 +148,20 @@ public struct FleetJSONWriter: Sendable {
 
     /// The findings of one host; `first` tells whether a comma is needed before them.
     public func host(_ result: LintResult, first: inout Bool) -> String {
-        var out = ""
+        var sink = ReportSink()
+        host(result, first: &first, into: &sink)
+        return sink.text
+    }
+
+    public func host(_ result: LintResult, first: inout Bool, into sink: inout ReportSink) {
+        var writer = JSONWriter(pretty: false)
         for finding in result.findings {
-            out += (first ? "\n" : ",\n") + JSONReporter.serialise(JSONReporter.object(finding), pretty: false)
+            writer.bytes.append(contentsOf: (first ? "\n" : ",\n").utf8)
+            writer.writeFinding(finding, indent: 0)
             first = false
+            if writer.bytes.count >= ReportSink.chunkSize { writer.drain(into: &sink) }
         }
-        return out
+        writer.drain(into: &sink)
     }
 
     public func end(_ summary: FleetSummary) -> String {

@@ -9,7 +9,7 @@ import Foundation
 /// prints them without a trailing `.0` (`3`, `0.1`, `1e+20`); a non-finite double, which JSON cannot hold, as `null`.
 public struct JSONWriter: Sendable {
     public var pretty: Bool
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
 
     public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
         self.pretty = pretty
@@ -21,6 +21,12 @@ public struct JSONWriter: Sendable {
         var writer = JSONWriter(pretty: pretty)
         writer.write(value)
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// Hands the bytes written so far to `sink` and starts again, keeping the buffer's capacity.
+    mutating func drain(into sink: inout ReportSink) {
+        sink.write(bytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 
     public mutating func write(_ value: JSONValue, indent: Int = 0) {
