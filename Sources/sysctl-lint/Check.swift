@@ -149,7 +149,9 @@ struct Check: ParsableCommand {
         if baselines.writeBaseline == nil { stream.begin(into: &sink) }
         while let snapshot = hosts.next() {
             progress.tick()
-            var result = linter.lint(input.request(config: config, runtime: snapshot, project: project))
+            var request = input.request(config: config, runtime: snapshot, project: project)
+            request.reportsFigures = false  // a fleet report shows findings only
+            var result = linter.lint(request)
             result.findings = policy.apply(result.findings)
             if baselines.writeBaseline != nil {
                 let room = max(FindingLimit.perRun - collected.count, 0)

@@ -101,6 +101,33 @@ import Testing
         }
     }
 
+    /// Members left out of `keeping` read as null; everything else, and every failure, is as a full parse.
+    @Test func keepingOnlySomeMembersChangesNothingElse() throws {
+        func pruned(_ value: JSONValue, _ keep: Set<String>) -> JSONValue {
+            switch value {
+            case .object(let pairs): return .object(pairs.map { ($0.key, keep.contains($0.key) ? pruned($0.value, keep) : .null) })
+            case .array(let items): return .array(items.map { pruned($0, keep) })
+            default: return value
+            }
+        }
+        var random = JSONWriterTests.Generator(state: 11)
+        let keep: Set<String> = ["a", "Z", "aa", ""]
+        for _ in 0..<400 {
+            let (value, _) = JSONWriterTests.value(depth: 0, &random)
+            var bytes = Array(JSONWriter.string(value, pretty: false).utf8)
+            #expect(try JSONParser.parse(bytes, keeping: keep) == pruned(try JSONParser.parse(bytes), keep))
+            // Damaged at a random byte: both readers fail in the same place with the same words, or both succeed.
+            if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &random)] = [0x01, 0x22, 0x5C, 0x7B, 0x30].randomElement(using: &random)! }
+            let full = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes) }
+            let kept = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: keep) }
+            switch (full, kept) {
+            case (.failure(let a), .failure(let b)): #expect(a == b)
+            case (.success(let a), .success(let b)): #expect(pruned(a, keep) == b)
+            default: Issue.record("one reader failed and the other did not: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
+
     @Test func decodesEscapes() throws {
         let value = try JSONParser.parse(Array(#"["a\"b\\c\/d\b\f\n\r\t", "\u00e9\ud83d\ude00", "\ud800x", 1.5e2, -0, 12345678901234567890]"#.utf8))
         #expect(value == .array([.string("a\"b\\c/d\u{8}\u{C}\n\r\t"), .string("é😀"), .string("\u{FFFD}x"), .double(150), .double(-0.0),

@@ -40,6 +40,36 @@ import Testing
         #expect(SysctlValue.parseInteger(field) == nil)
     }
 
+    /// The byte reader of integers and fields against the character-based one it replaced, on many odd fields.
+    @Test func integersAndFieldsReadOnBytesAsOnCharacters() {
+        func reference(_ field: String) -> Int? {
+            var digits = Substring(field)
+            var negative = false
+            if digits.first == "-" { negative = true; digits = digits.dropFirst() }
+            guard !digits.isEmpty else { return nil }
+            var magnitude: Int?
+            if digits.hasPrefix("0x") || digits.hasPrefix("0X") {
+                magnitude = Int(digits.dropFirst(2), radix: 16)
+            } else if digits.count > 1 && digits.hasPrefix("0") {
+                magnitude = Int(digits.dropFirst(), radix: 8)
+            } else {
+                magnitude = Int(digits, radix: 10)
+                if magnitude == nil, digits.allSatisfy({ $0.isASCII && $0.isNumber }) { magnitude = Int.max }
+            }
+            guard let magnitude, digits.allSatisfy({ $0.isASCII && ($0.isHexDigit || $0 == "x" || $0 == "X") }) else { return nil }
+            return negative ? -magnitude : magnitude
+        }
+        let alphabet = ["0", "1", "7", "8", "9", "a", "f", "F", "g", "x", "X", "-", "+", " ", "\t", "é", "٣", "99999999999"]
+        var state: UInt64 = 1
+        for _ in 0..<20_000 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            var field = ""
+            for shift in stride(from: 0, to: Int(state >> 61) * 6, by: 6) { field += alphabet[Int((state >> UInt64(shift + 3)) % UInt64(alphabet.count))] }
+            #expect(SysctlValue.parseInteger(field) == reference(field), "\(field)")
+            #expect(SysctlValue(field).fields == field.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init), "\(field)")
+        }
+    }
+
     @Test func commentsAreWholeLineOnlyAndEveryLineIsAccountedFor() {
         let file = parse("; c\n# c\nk.a = 1 # not a comment\nno equals here\n-k.b\n# Sysctl-lint: disable=x\n")
         #expect(file.assignments.map(\.value) == ["1 # not a comment"])

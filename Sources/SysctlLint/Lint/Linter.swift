@@ -38,17 +38,19 @@ public struct Linter: Sendable {
         let state = EffectiveState(files: evaluatedFiles)
         let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel,
                                           checksWrites: evaluated == .config)
-        let figures = calculator.compute()
+        let figures = request.reportsFigures ? calculator.compute() : []
         var findings = request.config.flatMap(\.findings) + request.findings + (runtime?.notes ?? [])
         let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
         if evaluated == .config { findings += checks.run() }
-        findings += evaluateRules(state: state, kernel: kernel, figures: figures, calculator: calculator,
+        let known = FigureMemo(calculator, computed: request.reportsFigures ? figures : nil)
+        findings += evaluateRules(state: state, kernel: kernel, figures: known, calculator: calculator,
                                   skipDefaults: evaluated == .runtime)
         if let runtime, !request.config.isEmpty {
             findings += DriftCheck(state: evaluated == .config ? state : EffectiveState(files: request.config), runtime: runtime).run()
         }
         let outcome = Suppressions(files: request.config, knownRules: knownRules).apply(to: findings)
-        findings = attachReferences(outcome.kept)
+        findings = outcome.kept
+        attachReferences(&findings)
         if let host = runtime?.host {
             for index in findings.indices { findings[index].host = host }
         }
@@ -67,7 +69,7 @@ public struct Linter: Sendable {
             if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
             return a.rule < b.rule
         }
-        findings = permutation.map { findings[$0] }
+        if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { findings = permutation.map { findings[$0] } }
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated
@@ -81,14 +83,12 @@ public struct Linter: Sendable {
 
     /// `skipDefaults`: for a running kernel's values, a key at its default was not tuned by anyone, so the
     /// hazard rules (which are about tuning) do not speak about it.
-    private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: [ComputedFigure],
+    private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: FigureMemo,
                                calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
         let rules = knowledge.rules
         let active = rules.indices.filter { !rules[$0].builtin && rules[$0].kernels.contains(kernel) }
         guard !active.isEmpty else { return [] }
         let isActive = Set(active)
-        let figureValues = Dictionary(uniqueKeysWithValues: figures.map { ($0.name, $0.value) })
-        let giveUps = Dictionary(uniqueKeysWithValues: figures.compactMap { figure in figure.giveUp.first.map { (figure.name, $0.seconds) } })
         let catalogue = knowledge.catalogue
         // A write the kernel refuses is reported as invalid-value and changes nothing: rules judge what it keeps.
         let writeCheck = calculator.writeCheck
@@ -109,7 +109,7 @@ public struct Linter: Sendable {
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
                 defaultValue: defaultText.map(SysctlValue.init),
                 lookup: effective, isSet: { name in state.assignment(for: name).map(accepted) ?? false },
-                figure: { figureValues[$0] }, giveUp: { giveUps[$0] })
+                figure: { figures[$0]?.value }, giveUp: { figures[$0]?.giveUp.first?.seconds })
             for rule in matching {
                 let compiled = rule.compiled
                 guard let condition = compiled.condition, case .bool(true)? = condition.evaluate(context) else { continue }
@@ -122,14 +122,33 @@ public struct Linter: Sendable {
         return findings
     }
 
-    /// Built-in checks carry their rule's references, so every finding points to its sources.
-    private func attachReferences(_ findings: [Finding]) -> [Finding] {
-        return findings.map { finding in
-            guard finding.references.isEmpty, let index = rulesByID[finding.rule] else { return finding }
-            var copy = finding
-            copy.references = knowledge.rules[index].references
-            return copy
+    /// Built-in checks carry their rule's references, so every finding points to its sources. In place: a copy of
+    /// every finding cost large files a tenth of their lint.
+    private func attachReferences(_ findings: inout [Finding]) {
+        for index in findings.indices where findings[index].references.isEmpty {
+            if let rule = rulesByID[findings[index].rule] { findings[index].references = knowledge.rules[rule].references }
         }
+    }
+}
+
+/// The figures rules may ask for: those already computed for the report, or each computed on first use.
+final class FigureMemo {
+    private let calculator: FigureCalculator
+    private var known: [ComputedFigure.Name: ComputedFigure?] = [:]
+
+    /// `computed`: every figure the calculator yields (nil: none computed yet).
+    init(_ calculator: FigureCalculator, computed: [ComputedFigure]?) {
+        self.calculator = calculator
+        guard let computed else { return }
+        for name in ComputedFigure.Name.allCases { known[name] = .some(nil) }
+        for figure in computed { known[figure.name] = figure }
+    }
+
+    subscript(name: ComputedFigure.Name) -> ComputedFigure? {
+        if let figure = known[name] { return figure }
+        let figure = calculator.figure(name)
+        known[name] = .some(figure)
+        return figure
     }
 }
 

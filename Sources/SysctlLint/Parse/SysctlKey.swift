@@ -13,6 +13,9 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     /// Whether `name` is `written` itself: a dotted key that simplifying left alone swaps back to what was written,
     /// so the common case builds no second string.
     private let nameIsWritten: Bool
+    /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245 (asked of every key many times,
+    /// so worked out once).
+    public let isGlob: Bool
 
     public init(_ written: String) {
         self.written = written
@@ -21,6 +24,7 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         let simple = Self.isSimple(unsimplified)
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
+        self.isGlob = UTF8Text.contains(written) { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
     }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
@@ -28,9 +32,6 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     public var name: String { nameIsWritten ? written : Self.swapSeparators(path) }
 
     public var description: String { name }
-
-    /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245.
-    public var isGlob: Bool { written.utf8.contains { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") } }
 
     static func toPath(_ key: String) -> String {
         guard let first = key.utf8.first(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }), first == UInt8(ascii: ".") else {

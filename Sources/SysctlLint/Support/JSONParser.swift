@@ -11,23 +11,33 @@ package struct JSONParser {
 
     static let maximumDepth = 64
 
-    package static func parse(_ bytes: some Collection<UInt8>) throws(Failure) -> JSONValue {
-        let array = Array(bytes)
-        return try array.withUnsafeBufferPointer { buffer throws(Failure) -> JSONValue in
-            var parser = JSONParser(bytes: buffer)
+    /// `keeping`: the member names whose values are built, at any depth; other members are checked as strictly but
+    /// read as null without building their strings (a fleet log's rows carry fields the reader never looks at).
+    package static func parse(_ bytes: some Collection<UInt8>, keeping: Set<String>? = nil) throws(Failure) -> JSONValue {
+        func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
+            var parser = JSONParser(bytes: buffer, keeping: keeping)
             parser.skipBlanks()
-            let value = try parser.value(depth: 0)
+            let value = try parser.value(depth: 0, build: true)
             parser.skipBlanks()
             guard parser.offset == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
             return value
         }
+        // A log line is a slice of the reader's buffer: read in place when it is contiguous, as it always is.
+        do {
+            if let value = try bytes.withContiguousStorageIfAvailable({ buffer in Result { () throws(Failure) in try run(buffer) } }) {
+                return try value.get()
+            }
+        }
+        return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in try run(buffer) }
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
+    private let keeping: Set<String>?
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>?) {
         self.bytes = bytes
+        self.keeping = keeping
     }
 
     private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
@@ -38,55 +48,61 @@ package struct JSONParser {
         }
     }
 
-    private mutating func value(depth: Int) throws(Failure) -> JSONValue {
+    /// The value at the offset; with `build` false it is checked but not built, and reads as null.
+    private mutating func value(depth: Int, build: Bool) throws(Failure) -> JSONValue {
         guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
         guard offset < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[offset] {
-        case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return try array(depth: depth)
-        case UInt8(ascii: "\""): return .string(try string())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "{"): return try object(depth: depth, build: build)
+        case UInt8(ascii: "["): return try array(depth: depth, build: build)
+        case UInt8(ascii: "\""):
+            let text = try string(build: build)
+            return build ? .string(text) : .null
+        case UInt8(ascii: "t"): try literal("true"); return build ? .bool(true) : .null
+        case UInt8(ascii: "f"): try literal("false"); return build ? .bool(false) : .null
         case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number(build: build)
         default: throw failure("unexpected character")
         }
     }
 
-    private mutating func object(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func object(depth: Int, build: Bool) throws(Failure) -> JSONValue {
         offset += 1
         var pairs: [(key: String, value: JSONValue)] = []
         skipBlanks()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(pairs) }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return build ? .object(pairs) : .null }
         while true {
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
-            let key = try string()
+            let key = try string(build: build)
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            pairs.append((key, try value(depth: depth + 1)))
+            let kept = build && (keeping?.contains(key) ?? true)
+            let member = try value(depth: depth + 1, build: kept)
+            if build { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return .object(pairs) }
+            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return build ? .object(pairs) : .null }
             throw failure("expected ',' or '}' in an object")
         }
     }
 
-    private mutating func array(depth: Int) throws(Failure) -> JSONValue {
+    private mutating func array(depth: Int, build: Bool) throws(Failure) -> JSONValue {
         offset += 1
         var items: [JSONValue] = []
         skipBlanks()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return build ? .array(items) : .null }
         while true {
             skipBlanks()
-            items.append(try value(depth: depth + 1))
+            let item = try value(depth: depth + 1, build: build)
+            if build { items.append(item) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an array") }
             if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            if bytes[offset] == UInt8(ascii: "]") { offset += 1; return .array(items) }
+            if bytes[offset] == UInt8(ascii: "]") { offset += 1; return build ? .array(items) : .null }
             throw failure("expected ',' or ']' in an array")
         }
     }
@@ -100,7 +116,7 @@ package struct JSONParser {
         offset += count
     }
 
-    private mutating func number() throws(Failure) -> JSONValue {
+    private mutating func number(build: Bool) throws(Failure) -> JSONValue {
         let start = offset
         func digits() -> Int {
             let from = offset
@@ -123,6 +139,7 @@ package struct JSONParser {
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "+") || bytes[offset] == UInt8(ascii: "-") { offset += 1 }
             guard digits() > 0 else { throw failure("an exponent needs digits") }
         }
+        guard build else { return .null }
         let text = String(decoding: bytes[start..<offset], as: UTF8.self)
         if isInteger, let integer = Int(text), integer != 0 || bytes[start] != UInt8(ascii: "-") { return .int(integer) }
         return .double(Double(text) ?? .nan)
@@ -130,20 +147,21 @@ package struct JSONParser {
 
     /// A string, its escapes decoded. Raw control characters are refused, as RFC 8259 requires; invalid UTF-8 and
     /// lone surrogates become U+FFFD rather than failing a whole host.
-    private mutating func string() throws(Failure) -> String {
+    /// With `build` false the string is checked as strictly and "" is returned.
+    private mutating func string(build: Bool = true) throws(Failure) -> String {
         offset += 1
         let start = offset
         while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 { offset += 1 }
         guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
         if bytes[offset] == UInt8(ascii: "\"") {
             defer { offset += 1 }
-            return String(decoding: bytes[start..<offset], as: UTF8.self)
+            return build ? String(decoding: bytes[start..<offset], as: UTF8.self) : ""
         }
         var decoded = Array(bytes[start..<offset])
         while true {
             guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
             let byte = bytes[offset]
-            if byte == UInt8(ascii: "\"") { offset += 1; return String(decoding: decoded, as: UTF8.self) }
+            if byte == UInt8(ascii: "\"") { offset += 1; return build ? String(decoding: decoded, as: UTF8.self) : "" }
             guard byte >= 0x20 else { throw failure("a control character inside a string must be escaped") }
             guard byte == UInt8(ascii: "\\") else { decoded.append(byte); offset += 1; continue }
             offset += 1

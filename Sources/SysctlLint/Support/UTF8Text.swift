@@ -44,6 +44,12 @@ enum UTF8Text {
         return bytes[start..<end]
     }
 
+    /// Whether a byte of `text` passes `test`: over contiguous storage when the string has it, which the generic
+    /// `utf8.contains` is several times slower than.
+    static func contains(_ text: String, where test: (UInt8) -> Bool) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { $0.contains(where: test) } ?? text.utf8.contains(where: test)
+    }
+
     /// `text` with every `from` byte replaced by `to` and the reverse (both ASCII); the original when neither occurs.
     static func swapping(_ from: UInt8, _ to: UInt8, in text: String) -> String {
         var contiguous = text
