@@ -98,25 +98,26 @@ public struct Linter: Sendable {
             return catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init)
         }
         var findings: [Finding] = []
-        for assignment in state.effectiveAssignments {
+        // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
+        state.forEachEffectiveAssignment { assignment in
+            let matching = rulesByKey.rules(for: assignment.key.path).filter(isActive.contains)
+            guard !matching.isEmpty, accepted(assignment) else { return }
             let name = assignment.key.name
-            let matching = rulesByKey.rules(for: assignment.key.path).filter(isActive.contains).map { rules[$0] }
-            guard !matching.isEmpty, accepted(assignment) else { continue }
             let defaultText = catalogue.defaultText(for: name, kernel: kernel)
-            if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { continue }
+            if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { return }
             // One context per assignment: what rules see does not depend on the rule.
             let context = EvaluationContext(
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
                 defaultValue: defaultText.map(SysctlValue.init),
                 lookup: effective, isSet: { name in state.assignment(for: name).map(accepted) ?? false },
                 figure: { figures[$0]?.value }, giveUp: { figures[$0]?.giveUp.first?.seconds })
-            for rule in matching {
-                let compiled = rule.compiled
+            for position in matching {
+                let compiled = rules[position].compiled
                 guard let condition = compiled.condition, case .bool(true)? = condition.evaluate(context) else { continue }
                 findings.append(Finding(
-                    rule: rule.id, severity: rule.severity, key: name, value: assignment.value,
+                    rule: rules[position].id, severity: rules[position].severity, key: name, value: assignment.value,
                     location: assignment.location, message: compiled.message.render(context),
-                    fix: compiled.fix?.render(context), references: rule.references))
+                    fix: compiled.fix?.render(context), references: rules[position].references))
             }
         }
         return findings
@@ -177,7 +178,9 @@ struct RuleKeyIndex: Sendable {
 
     func rules(for path: String) -> [Int] {
         var found = exact[path] ?? []
-        for entry in patterns where Glob.matches(bytes: entry.pattern, path) { found.append(entry.rule) }
+        guard !patterns.isEmpty else { return found }
+        let bytes = Array(path.utf8)  // once per key, not once per pattern
+        for entry in patterns where Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
         return found.count > 1 ? Array(Set(found)).sorted() : found
     }
 }

@@ -69,6 +69,12 @@ public struct EffectiveState: Sendable {
     /// Every assignment that takes effect: explicit winners, then globs.
     public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
 
+    /// The same, without gathering them into an array first (a snapshot holds tens of thousands).
+    public func forEachEffectiveAssignment(_ body: (Assignment) -> Void) {
+        for setting in settings { body(setting.winner) }
+        for glob in globs { body(glob) }
+    }
+
     /// The assignment that decides `name` (a dotted or slash key): the explicit one, else the last glob that
     /// matches it and is not excluded.
     public func assignment(for name: String) -> Assignment? {

@@ -21,6 +21,15 @@ public enum Glob {
         return match(pattern, 0, Array(text.utf8), 0, false)
     }
 
+    /// The same for a key already in bytes, for callers that try many patterns on one key.
+    static func matches(bytes pattern: [UInt8], textBytes text: [UInt8]) -> Bool {
+        if let first = pattern.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "?"), first != UInt8(ascii: "["),
+           text.first != first {
+            return false
+        }
+        return match(pattern, 0, text, 0, false)
+    }
+
     private static func match(_ p: [UInt8], _ pi: Int, _ t: [UInt8], _ ti: Int, _ crosses: Bool) -> Bool {
         var pi = pi, ti = ti
         // Iterative with backtracking to the last star: linear in practice, never exponential, and bounded.
