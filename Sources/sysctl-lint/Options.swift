@@ -141,8 +141,7 @@ struct InputOptions: ParsableArguments {
         var problems: [String] = []
         var read: [ReadArgument] = []
         for path in files {
-            var isDirectory: ObjCBool = false
-            let folder = path != "-" && FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            let folder = path != "-" && RegularFile.isDirectory(path)
             if folder && RepositoryWalk.isRepository(path) {
                 let walk = RepositoryWalk().files(under: path)
                 if walk.truncated { warn("\(path): more than \(RepositoryWalk.maxFiles) entries; the rest were not searched") }

@@ -82,11 +82,23 @@ public struct InputReader: Sendable {
         }
         // A FIFO would block the run forever and a device can be endless: only regular files (links followed).
         if let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputProblem(path: path, message: "cannot open the file for reading (permission denied?)")
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw InputProblem(path: path, message: "cannot open the file for reading (\(String(cString: strerror(errno))))")
         }
-        defer { try? handle.close() }
-        return try text(from: handle, path: path)
+        defer { close(descriptor) }
+        // Read with read(2) up to one byte past the limit, so that a file that grew cannot make us read forever.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(Int(status.st_size), sizeLimit) + 1)
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= sizeLimit {
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, min($0.count, sizeLimit + 1 - bytes.count)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw InputProblem(path: path, message: "cannot read: \(String(cString: strerror(errno)))") }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return try checked(bytes, path: path)
     }
 
     /// Standard input as one file, named `name` in reports; the same limits as a file.
@@ -102,10 +114,14 @@ public struct InputReader: Sendable {
         } catch {
             throw InputProblem(path: path, message: "cannot read: \(Self.reason(error))")
         }
-        if data.count > sizeLimit {
+        return try checked([UInt8](data), path: path)
+    }
+
+    /// The bytes as a source, unless they are over the limit or look binary.
+    private func checked(_ bytes: [UInt8], path: String) throws(InputProblem) -> SourceText {
+        if bytes.count > sizeLimit {
             throw InputProblem(path: path, message: "is larger than the \(sizeLimit)-byte limit for a sysctl file")
         }
-        let bytes = [UInt8](data)
         if let offset = BinaryDetector.binaryEvidence(in: bytes) {
             let (line, column) = Self.lineAndColumn(of: offset, in: bytes)
             throw InputProblem(

@@ -12,7 +12,8 @@ package struct JSONParser {
     static let maximumDepth = 64
 
     /// `keeping`: the member names whose values are built, at any depth; other members are checked as strictly but
-    /// read as null without building their strings (a fleet log's rows carry fields the reader never looks at).
+    /// left out of their object, without building their strings (a fleet log's rows carry fields the reader never
+    /// looks at).
     package static func parse(_ bytes: some Collection<UInt8>, keeping: Set<String>? = nil) throws(Failure) -> JSONValue {
         func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
             var parser = JSONParser(bytes: buffer, keeping: keeping)
@@ -34,10 +35,24 @@ package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
     private let keeping: Set<String>?
+    /// The same names as bytes, compared with a member name as written before any string is made of it.
+    private let keepingBytes: [[UInt8]]
 
     private init(bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>?) {
         self.bytes = bytes
         self.keeping = keeping
+        keepingBytes = keeping.map { $0.map { Array($0.utf8) } } ?? []
+    }
+
+    /// Whether the member name at the offset (its opening quote) is kept, decided on its bytes when it has no
+    /// escapes; nil when it has some, and only the decoded name can tell.
+    private func keepsMember() -> Bool? {
+        guard keeping != nil else { return true }
+        var end = offset + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
+        return keepingBytes.contains { $0.count == name.count && $0.elementsEqual(name) }
     }
 
     private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
@@ -74,14 +89,15 @@ package struct JSONParser {
         while true {
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
-            let key = try string(build: build)
+            let plainlyKept = build ? keepsMember() : false
+            let key = try string(build: plainlyKept != false)
+            let kept = build && (plainlyKept ?? keeping?.contains(key) ?? true)
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            let kept = build && (keeping?.contains(key) ?? true)
             let member = try value(depth: depth + 1, build: kept)
-            if build { pairs.append((key, member)) }
+            if kept { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
             if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
