@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON reader over UTF-8 bytes for fleet exports: one osquery log line (one host) at a time, with no bridging
 /// to Foundation objects. Strict RFC 8259 syntax; limits keep hostile input bounded: nesting depth, and the input
 /// itself (a line is already capped by `LineStream`). Numbers keep their exact text's value: integers as `Int`
@@ -52,7 +54,10 @@ package struct JSONParser {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
-        return keepingBytes.contains { $0.count == name.count && $0.elementsEqual(name) }
+        return keepingBytes.contains { kept in
+            kept.count == name.count
+                && (name.isEmpty || kept.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
+        }
     }
 
     private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
