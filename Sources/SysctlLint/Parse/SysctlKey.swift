@@ -19,12 +19,21 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ written: String) {
         self.written = written
-        let dotted = written.utf8.first(where: { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") }) == UInt8(ascii: ".")
+        // One pass over the written bytes finds the first separator and any glob character (every key of a
+        // 64,000-line snapshot comes through here).
+        var firstSeparator: UInt8 = 0, glob = false
+        UTF8Text.withBytes(written) { bytes in
+            for byte in bytes {
+                if firstSeparator == 0, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { firstSeparator = byte }
+                if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") { glob = true }
+            }
+        }
+        let dotted = firstSeparator == UInt8(ascii: ".")
         let unsimplified = dotted ? Self.swapSeparators(written) : written
         let simple = Self.isSimple(unsimplified)
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
-        self.isGlob = UTF8Text.contains(written) { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }
+        self.isGlob = glob
     }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
@@ -54,19 +63,21 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     /// No empty component, no `.` component: the common case, checked on bytes without building anything.
     static func isSimple(_ path: String) -> Bool {
-        var atComponentStart = true  // a leading `/` makes an empty first component
-        var componentIsDot = false
-        for byte in path.utf8 {
-            if byte == UInt8(ascii: "/") {
-                if atComponentStart || componentIsDot { return false }
-                atComponentStart = true
-                componentIsDot = false
-            } else {
-                componentIsDot = atComponentStart && byte == UInt8(ascii: ".")
-                atComponentStart = false
+        UTF8Text.withBytes(path) { bytes in
+            var atComponentStart = true  // a leading `/` makes an empty first component
+            var componentIsDot = false
+            for byte in bytes {
+                if byte == UInt8(ascii: "/") {
+                    if atComponentStart || componentIsDot { return false }
+                    atComponentStart = true
+                    componentIsDot = false
+                } else {
+                    componentIsDot = atComponentStart && byte == UInt8(ascii: ".")
+                    atComponentStart = false
+                }
             }
+            return !bytes.isEmpty && !atComponentStart && !componentIsDot
         }
-        return !path.isEmpty && !atComponentStart && !componentIsDot
     }
 
     /// Spelling problems the loaders treat differently or fail on.

@@ -44,6 +44,12 @@ enum UTF8Text {
         return bytes[start..<end]
     }
 
+    /// `body` over the UTF-8 bytes of `text`, in place when the string is contiguous (native strings are).
+    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
     /// Whether a byte of `text` passes `test`: over contiguous storage when the string has it, which the generic
     /// `utf8.contains` is several times slower than.
     static func contains(_ text: String, where test: (UInt8) -> Bool) -> Bool {
