@@ -41,7 +41,7 @@ public struct Linter: Sendable {
         let figures = request.reportsFigures ? calculator.compute() : []
         var findings = request.config.flatMap(\.findings) + request.findings + (runtime?.notes ?? [])
         let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
-        if evaluated == .config { findings += checks.run() }
+        if evaluated == .config { checks.run(into: &findings) }
         let known = FigureMemo(calculator, computed: request.reportsFigures ? figures : nil)
         findings += evaluateRules(state: state, kernel: kernel, figures: known, calculator: calculator,
                                   skipDefaults: evaluated == .runtime)

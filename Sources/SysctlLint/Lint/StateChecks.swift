@@ -13,14 +13,22 @@ struct StateChecks {
 
     func run() -> [Finding] {
         var findings: [Finding] = []
-        findings += overrides()
+        run(into: &findings)
+        return findings
+    }
+
+    /// Appends in place: a large file has a finding for most of its lines, and every array appended to another
+    /// copied each of them once more.
+    func run(into findings: inout [Finding]) {
+        overrides(into: &findings)
         findings += globsOverridden()
         findings += laterExclusions()
         let foreign = bsdFiles()
-        for assignment in state.effectiveAssignments where !foreign.contains(assignment.location.file) {
+        state.forEachEffectiveAssignment { assignment in
+            guard !foreign.contains(assignment.location.file) else { return }
             findings += keyChecks(assignment)
         }
-        return findings + foreign.sorted().compactMap(bsdFinding)
+        findings += foreign.sorted().compactMap(bsdFinding)
     }
 
     /// Key prefixes only the BSDs have (FreeBSD, OpenBSD, NetBSD, DragonFly): `kern.ipc.somaxconn`,
@@ -33,7 +41,7 @@ struct StateChecks {
     private func bsdFiles() -> Set<String> {
         var bsd: Set<String> = []
         var linux: Set<String> = []
-        for assignment in state.effectiveAssignments {
+        state.forEachEffectiveAssignment { assignment in
             let name = assignment.key.name
             if Self.bsdPrefixes.contains(where: name.hasPrefix) { bsd.insert(assignment.location.file) }
             if Self.linuxPrefixes.contains(where: name.hasPrefix) { linux.insert(assignment.location.file) }
@@ -50,18 +58,18 @@ struct StateChecks {
             fix: "keep the file for BSD hosts only; for Linux, write the Linux keys (for example, kern.ipc.somaxconn is net.core.somaxconn)")
     }
 
-    private func overrides() -> [Finding] {
-        state.settings.flatMap { setting in
-            setting.overridden.map { loser in
+    private func overrides(into findings: inout [Finding]) {
+        for setting in state.settings {
+            for loser in setting.overridden {
                 let winner = setting.winner
                 let place = winner.location.place(from: loser.location)
                 let same = loser.value == winner.value
                 let message = same
                     ? "\(loser.key.name) is set again to the same value at \(place); this line is redundant"
                     : "\(loser.key.name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
-                return Finding(rule: "overridden-assignment", severity: .info, key: loser.key.name, value: loser.value,
-                               location: loser.location, message: message,
-                               fix: same ? "remove this line" : "keep one assignment with the value you mean")
+                findings.append(Finding(rule: "overridden-assignment", severity: .info, key: loser.key.name, value: loser.value,
+                                        location: loser.location, message: message,
+                                        fix: same ? "remove this line" : "keep one assignment with the value you mean"))
             }
         }
     }
