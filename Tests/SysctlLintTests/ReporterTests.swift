@@ -37,3 +37,38 @@ import Testing
                 "no width (a pipe): rows stay whole")
     }
 }
+
+/// Reports are written in chunks; what reaches the destination must be the whole report, neutralized as one text.
+@Suite struct ReportSinkTests {
+    final class Collect: ReportDestination {
+        var bytes: [UInt8] = []
+        var writes = 0
+        func write(_ chunk: UnsafeRawBufferPointer) { bytes += chunk; writes += 1 }
+    }
+
+    @Test(arguments: [false, true])
+    func chunksAddUpToTheWholeReport(neutralizing: Bool) {
+        var text = ""
+        var state: UInt64 = 7
+        let pieces = ["::error::forged", "  ::warning ::x", "a ##[group] b", "##", "[", "::", ":", "plain words", "\u{1B}[31m", "é", "\n", "\n"]
+        while text.utf8.count < 5 * ReportSink.chunkSize {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            text += pieces[Int(state >> 33) % pieces.count]
+        }
+        text += String(repeating: "#", count: 2 * ReportSink.chunkSize) + "##[" + "\n"  // one line longer than a chunk
+        let destination = Collect()
+        var sink = ReportSink(to: destination)
+        sink.neutralizesCommands = neutralizing
+        var rest = Substring(text)
+        while !rest.isEmpty {  // written in uneven pieces, as reporters write
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let piece = rest.prefix(Int(state >> 50) % 300 + 1)
+            sink.write(String(piece))
+            rest = rest.dropFirst(piece.count)
+        }
+        sink.flush()
+        #expect(destination.writes > 4)
+        let expected = neutralizing ? DisplayText.neutralizingCommands(text) : text
+        #expect(String(decoding: destination.bytes, as: UTF8.self) == expected)
+    }
+}

@@ -12,6 +12,8 @@ public protocol ReportDestination: AnyObject {
 /// starting a line (`neutralizesCommands`, see `DisplayText.neutralizingCommands`) one chunk at a time.
 public struct ReportSink {
     static let chunkSize = 1 << 16
+    /// A line of a human report is far shorter (messages are capped at 8 KiB); past this, it is cut anyway.
+    static let longestLine = 1 << 24
 
     public private(set) var buffer: [UInt8] = []
     private let destination: ReportDestination?
@@ -47,7 +49,13 @@ public struct ReportSink {
     public mutating func flush(completeLinesOnly: Bool = false) {
         guard let destination, !buffer.isEmpty else { return }
         var end = buffer.count
-        if completeLinesOnly, let lastBreak = buffer.lastIndex(of: UInt8(ascii: "\n")) { end = lastBreak + 1 }
+        if completeLinesOnly {
+            if let lastBreak = buffer.lastIndex(of: UInt8(ascii: "\n")) {
+                end = lastBreak + 1
+            } else if neutralizesCommands && buffer.count < Self.longestLine {
+                return  // a line is neutralized whole: cut, a `##[` could straddle two chunks
+            }
+        }
         let chunk = transformed(buffer[..<end])
         chunk.withUnsafeBytes { destination.write($0) }
         buffer.removeFirst(end)
