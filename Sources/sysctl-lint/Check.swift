@@ -88,15 +88,18 @@ struct Check: ParsableCommand {
     /// The report of the chosen format, written as results arrive (see `ReportStream`).
     private func reportStream(_ format: OutputFormat, linter: Linter, threshold: Severity?, fleetFiles: [String]?) -> any ReportStream {
         let version = SysctlLintVersion.current
-        let documents: [OutputFormat: DocumentReportStream.Kind] = [.sarif: .sarif, .gitlab: .gitlab, .junit: .junit, .checkstyle: .checkstyle]
-        if let kind = documents[format] {
-            return DocumentReportStream(kind, rules: linter.knowledge.rules, failLevel: threshold, toolVersion: version, fleetFiles: fleetFiles)
+        func document(_ kind: DocumentReportStream.Kind) -> any ReportStream {
+            DocumentReportStream(kind, rules: linter.knowledge.rules, failLevel: threshold, toolVersion: version, fleetFiles: fleetFiles)
         }
         switch format {
+        case .sarif: return document(.sarif)
+        case .gitlab: return document(.gitlab)
+        case .junit: return document(.junit)
+        case .checkstyle: return document(.checkstyle)
         case .json: return JSONReportStream(toolVersion: version, fleetFiles: fleetFiles)
         case .gcc: return GCCReportStream()
         case .github: return GitHubReportStream()
-        default:
+        case .text:
             var reporter = TextReporter(color: outputFile == nil && useColor(color), showSchedules: schedule, showAllFigures: allFigures)
             if outputFile == nil && fleetFiles == nil { reporter.width = terminalWidth() }
             return TextReportStream(reporter, content: statistics ? .statistics : quiet ? .findingsOnly : .full, fleet: fleetFiles != nil)
