@@ -49,6 +49,30 @@ import Testing
         #expect(refused.status == 2 && refused.stderr.contains("never writes to what it reads"))
     }
 
+    /// A link is followed (it keeps naming the report), a device is written in place (run as root, renaming over
+    /// /dev/null replaced the device with a file), and a run that fails leaves no temporary file behind.
+    @Test func outputFileFollowsLinksSparesDevicesAndLeavesNothingOnFailure() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("output-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("report.txt"), link = folder.appendingPathComponent("latest.txt")
+        try Data("old".utf8).write(to: real)
+        try FileManager.default.createSymbolicLink(atPath: link.path, withDestinationPath: "report.txt")
+        let linked = try CLITests.run(["--fail-level", "none", "--output-file", link.path, "examples/close-wait-folklore.conf"])
+        #expect(linked.status == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "report.txt")
+        #expect(try String(contentsOf: real, encoding: .utf8).contains("tcp-retries2-low"))
+
+        let device = try CLITests.run(["--output-file", "/dev/null", "examples/clean.conf"])
+        #expect(device.status == 0)
+        var status = stat()
+        #expect(stat("/dev/null", &status) == 0 && status.st_mode & S_IFMT == S_IFCHR)
+
+        let failed = try CLITests.run(["--output-file", folder.appendingPathComponent("new.txt").path, "examples/missing.conf"])
+        #expect(failed.status == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["latest.txt", "report.txt"])
+    }
+
     @Test func junitNamesCarryNoLineNumbers() throws {
         let run = try CLITests.run(["--format", "junit", "examples/close-wait-folklore.conf"])
         #expect(run.stdout.contains("name=\"tcp-retries2-low net.ipv4.tcp_retries2\""))

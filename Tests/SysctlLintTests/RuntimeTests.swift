@@ -91,6 +91,14 @@ import Testing
         #expect(result.findings.contains { $0.rule == "tcp-retries2-low" && $0.host == "web-1" })
     }
 
+    /// The reader builds only the members it uses, but a value is taken whole, whatever it holds.
+    @Test func osqueryValuesAreReadWhole() throws {
+        let log = #"{"hostIdentifier":"h","calendarTime":"x","decorations":{"hostname":"h2","uuid":"u"},"snapshot":[{"name":"net.ipv4.tcp_retries2","current_value":{"a":1,"b":[{"c":2}]},"type":"x"},{"name":"vm.swappiness","value":7}]}"#
+        let host = try #require(OsqueryReader(lines: try Self.stream(log), source: "q.log").next())
+        #expect(host.host == "h")
+        #expect(host.entries.map(\.value) == [#"{"a":1,"b":[{"c":2}]}"#, "7"])
+    }
+
     @Test func nodeExporterText() throws {
         let text = """
             # HELP node_sysctl_net_ipv4_tcp_keepalive_time sysctl net.ipv4.tcp_keepalive_time

@@ -71,8 +71,10 @@ public enum RuleLoader {
             kernels = range
         }
 
+        // Checked in the order a reader meets the problems, the same for deferred rules as for rules compiled here.
         let whenNode = fields["when"]
         if let whenNode, builtin { throw whenNode.problem(file, "a builtin rule has no 'when': the engine implements its check") }
+        let condition = deferring ? nil : try compileCondition(whenNode, file: file)
         if whenNode == nil, !builtin { throw tree.problem(file, "rule '\(id)' is missing the required field 'when' (its condition)") }
 
         let keysNode = try fields.required("keys")
@@ -87,48 +89,50 @@ public enum RuleLoader {
         let references = try fields.required("references").strings(file, what: "references")
         guard !references.isEmpty else { throw try fields.required("references").problem(file, "a rule needs at least one reference") }
 
+        let title = try fields.required("title").string(file, what: "title")
         let messageNode = try fields.required("message")
+        let message = deferring ? nil : try compileMessage(messageNode, builtin: builtin, file: file)
         let fixNode = fields["fix"]
+        let fix = deferring ? nil : try fixNode.map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") }
+        let rationale = try fields.required("rationale").string(file, what: "rationale")
+        let examplesNode = try fields.required("examples")
+        let examples = deferring ? [] : try self.examples(examplesNode, file: file)
         if !builtin && fixNode == nil {
             throw tree.problem(file, "rule '\(id)' is missing the required field 'fix' (what to set instead)")
         }
-        let examplesNode = try fields.required("examples")
-        let parts: RuleParts
-        if deferring {
-            parts = RuleParts(deferring: RuleParts.Sources(file: file, builtin: builtin, when: whenNode, message: messageNode,
-                                                           fix: fixNode, examples: examplesNode))
-        } else {
-            parts = RuleParts(compiled: try compile(when: whenNode, message: messageNode, fix: fixNode, builtin: builtin, file: file),
-                              examples: try examples(examplesNode, file: file))
-        }
+        let parts = deferring
+            ? RuleParts(deferring: RuleParts.Sources(file: file, builtin: builtin, when: whenNode, message: messageNode,
+                                                     fix: fixNode, examples: examplesNode))
+            : RuleParts(compiled: RuleParts.Compiled(condition: condition, message: message ?? .literal(""), fix: fix), examples: examples)
         return Rule(
-            id: id,
-            title: try fields.required("title").string(file, what: "title"),
-            severity: severity, keys: keys, kernels: kernels, builtin: builtin,
+            id: id, title: title, severity: severity, keys: keys, kernels: kernels, builtin: builtin,
             conditionText: try whenNode?.string(file, what: "when"),
             messageText: try messageNode.string(file, what: "message"),
             fixText: try fixNode?.string(file, what: "fix"),
-            rationale: try fields.required("rationale").string(file, what: "rationale"),
-            references: references,
+            rationale: rationale, references: references,
             file: file, line: tree.line, parts: parts)
+    }
+
+    private static func compileCondition(_ when: YAMLTree?, file: String) throws(DataFileProblem) -> Expression? {
+        guard let when else { return nil }
+        let text = try when.string(file, what: "when")
+        do {
+            return try ExpressionParser.condition(text)
+        } catch {
+            throw position(of: error, in: when, file: file, what: "condition")
+        }
+    }
+
+    private static func compileMessage(_ node: YAMLTree, builtin: Bool, file: String) throws(DataFileProblem) -> MessageTemplate {
+        builtin ? MessageTemplate.literal(try node.string(file, what: "message")) : try template(node, file: file, what: "message")
     }
 
     /// A rule's condition and messages, parsed and type-checked.
     static func compile(when: YAMLTree?, message: YAMLTree, fix: YAMLTree?, builtin: Bool,
                         file: String) throws(DataFileProblem) -> RuleParts.Compiled {
-        var condition: Expression?
-        if let when {
-            let text = try when.string(file, what: "when")
-            do {
-                condition = try ExpressionParser.condition(text)
-            } catch {
-                throw position(of: error, in: when, file: file, what: "condition")
-            }
-        }
-        return RuleParts.Compiled(
-            condition: condition,
-            message: builtin ? MessageTemplate.literal(try message.string(file, what: "message"))
-                : try template(message, file: file, what: "message"),
+        RuleParts.Compiled(
+            condition: try compileCondition(when, file: file),
+            message: try compileMessage(message, builtin: builtin, file: file),
             fix: try fix.map { node throws(DataFileProblem) in try template(node, file: file, what: "fix") })
     }
 

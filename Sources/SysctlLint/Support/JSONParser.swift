@@ -13,14 +13,16 @@ package struct JSONParser {
 
     static let maximumDepth = 64
 
-    /// `keeping`: the member names whose values are built, at any depth; other members are checked as strictly but
-    /// left out of their object, without building their strings (a fleet log's rows carry fields the reader never
-    /// looks at).
-    package static func parse(_ bytes: some Collection<UInt8>, keeping: Set<String>? = nil) throws(Failure) -> JSONValue {
+    /// `keeping`: the members of the top-level object that are built; other members are checked as strictly but
+    /// left out, without building their strings (a fleet log's rows carry fields the reader never looks at). A kept
+    /// member is built whole, unless its name is among `containers`: then its objects (and those of its arrays) are
+    /// filtered the same way.
+    package static func parse(_ bytes: some Collection<UInt8>, keeping: Set<String>? = nil,
+                              containers: Set<String> = []) throws(Failure) -> JSONValue {
         func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-            var parser = JSONParser(bytes: buffer, keeping: keeping)
+            var parser = JSONParser(bytes: buffer, keeping: keeping, containers: containers)
             parser.skipBlanks()
-            let value = try parser.value(depth: 0, build: true)
+            let value = try parser.value(depth: 0, build: true, filtered: keeping != nil)
             parser.skipBlanks()
             guard parser.offset == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
             return value
@@ -37,12 +39,14 @@ package struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
     private let keeping: Set<String>?
-    /// The same names as bytes, compared with a member name as written before any string is made of it.
+    private let containers: Set<String>
+    /// The kept names as bytes, compared with a member name as written before any string is made of it.
     private let keepingBytes: [[UInt8]]
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>?) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>?, containers: Set<String>) {
         self.bytes = bytes
         self.keeping = keeping
+        self.containers = containers
         keepingBytes = keeping.map { $0.map { Array($0.utf8) } } ?? []
     }
 
@@ -68,13 +72,14 @@ package struct JSONParser {
         }
     }
 
-    /// The value at the offset; with `build` false it is checked but not built, and reads as null.
-    private mutating func value(depth: Int, build: Bool) throws(Failure) -> JSONValue {
+    /// The value at the offset; with `build` false it is checked but not built, and reads as null. `filtered`: its
+    /// objects keep only the kept members.
+    private mutating func value(depth: Int, build: Bool, filtered: Bool = false) throws(Failure) -> JSONValue {
         guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
         guard offset < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[offset] {
-        case UInt8(ascii: "{"): return try object(depth: depth, build: build)
-        case UInt8(ascii: "["): return try array(depth: depth, build: build)
+        case UInt8(ascii: "{"): return try object(depth: depth, build: build, filtered: filtered)
+        case UInt8(ascii: "["): return try array(depth: depth, build: build, filtered: filtered)
         case UInt8(ascii: "\""):
             let text = try string(build: build)
             return build ? .string(text) : .null
@@ -86,7 +91,7 @@ package struct JSONParser {
         }
     }
 
-    private mutating func object(depth: Int, build: Bool) throws(Failure) -> JSONValue {
+    private mutating func object(depth: Int, build: Bool, filtered: Bool) throws(Failure) -> JSONValue {
         offset += 1
         var pairs: [(key: String, value: JSONValue)] = []
         skipBlanks()
@@ -94,14 +99,14 @@ package struct JSONParser {
         while true {
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
-            let plainlyKept = build ? keepsMember() : false
+            let plainlyKept = !build ? false : filtered ? keepsMember() : true
             let key = try string(build: plainlyKept != false)
             let kept = build && (plainlyKept ?? keeping?.contains(key) ?? true)
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            let member = try value(depth: depth + 1, build: kept)
+            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && containers.contains(key))
             if kept { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
@@ -111,14 +116,14 @@ package struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int, build: Bool) throws(Failure) -> JSONValue {
+    private mutating func array(depth: Int, build: Bool, filtered: Bool) throws(Failure) -> JSONValue {
         offset += 1
         var items: [JSONValue] = []
         skipBlanks()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return build ? .array(items) : .null }
         while true {
             skipBlanks()
-            let item = try value(depth: depth + 1, build: build)
+            let item = try value(depth: depth + 1, build: build, filtered: filtered)
             if build { items.append(item) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an array") }
