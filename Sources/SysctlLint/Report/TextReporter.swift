@@ -77,12 +77,6 @@ public struct TextReporter: Sendable {
     }
 
     /// One host of a fleet: a heading, then its findings; figures are left out to keep fleet reports readable.
-    public func renderHost(_ result: LintResult) -> String {
-        var sink = ReportSink()
-        renderHost(result, into: &sink)
-        return sink.text
-    }
-
     public func renderHost(_ result: LintResult, into sink: inout ReportSink) {
         guard !result.findings.isEmpty else { return }
         let counts = Severity.phrase(result.counts, skippingZero: true)

@@ -39,7 +39,7 @@ public final class OsqueryReader {
             let number = lines.lineNumber
             let object: JSONValue
             do throws(JSONParser.Failure) {
-                object = try JSONParser.parse(line, keeping: Self.members, containers: Self.containers)
+                object = try JSONParser.parse(line, keeping: Self.members)
             } catch {
                 skip(line: number, column: error.offset + 1, because: " (\(error.message))")
                 continue
@@ -140,9 +140,10 @@ public final class OsqueryReader {
     /// The members the reader looks at (`host(of:)`, `add`, the event and snapshot forms): the rest of a log line
     /// is checked but not built. Inside `containers` (a snapshot's rows, an event's columns, the decorations) only
     /// these members are built too; any other kept member is built whole, whatever it holds.
-    static let members: Set<String> = ["hostIdentifier", "host_identifier", "host", "hostname", "host_hostname", "host_display_name",
-                                       "decorations", "snapshot", "columns", "action", "name", "current_value", "value"]
-    static let containers: Set<String> = ["snapshot", "columns", "decorations"]
+    static let members = JSONParser.MemberFilter(
+        keeping: ["hostIdentifier", "host_identifier", "host", "hostname", "host_hostname", "host_display_name",
+                  "decorations", "snapshot", "columns", "action", "name", "current_value", "value"],
+        containers: ["snapshot", "columns", "decorations"])
 
     /// A query may select only some keys, so a key missing from the export proves nothing.
     static func fleetSnapshot(source: String, host: String?) -> RuntimeSnapshot {

@@ -13,16 +13,28 @@ package struct JSONParser {
 
     static let maximumDepth = 64
 
-    /// `keeping`: the members of the top-level object that are built; other members are checked as strictly but
-    /// left out, without building their strings (a fleet log's rows carry fields the reader never looks at). A kept
-    /// member is built whole, unless its name is among `containers`: then its objects (and those of its arrays) are
-    /// filtered the same way.
-    package static func parse(_ bytes: some Collection<UInt8>, keeping: Set<String>? = nil,
-                              containers: Set<String> = []) throws(Failure) -> JSONValue {
+    /// Which members a reader builds: those named in `keeping`, at the top level; other members are checked as
+    /// strictly but left out, without building their strings (a fleet log's rows carry fields the reader never looks
+    /// at). A kept member is built whole, unless its name is among `containers`: then its objects (and those of its
+    /// arrays) are filtered the same way. Made once per reader, not once per line.
+    package struct MemberFilter: Sendable {
+        let keeping: Set<String>
+        let containers: Set<String>
+        /// The kept names as bytes, compared with a member name as written before any string is made of it.
+        let keepingBytes: [[UInt8]]
+
+        package init(keeping: Set<String>, containers: Set<String> = []) {
+            self.keeping = keeping
+            self.containers = containers
+            keepingBytes = keeping.map { Array($0.utf8) }
+        }
+    }
+
+    package static func parse(_ bytes: some Collection<UInt8>, keeping filter: MemberFilter? = nil) throws(Failure) -> JSONValue {
         func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
-            var parser = JSONParser(bytes: buffer, keeping: keeping, containers: containers)
+            var parser = JSONParser(bytes: buffer, filter: filter)
             parser.skipBlanks()
-            let value = try parser.value(depth: 0, build: true, filtered: keeping != nil)
+            let value = try parser.value(depth: 0, build: true, filtered: filter != nil)
             parser.skipBlanks()
             guard parser.offset == buffer.count else { throw parser.failure("unexpected text after the JSON value") }
             return value
@@ -38,27 +50,22 @@ package struct JSONParser {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var offset = 0
-    private let keeping: Set<String>?
-    private let containers: Set<String>
-    /// The kept names as bytes, compared with a member name as written before any string is made of it.
-    private let keepingBytes: [[UInt8]]
+    private let filter: MemberFilter?
 
-    private init(bytes: UnsafeBufferPointer<UInt8>, keeping: Set<String>?, containers: Set<String>) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, filter: MemberFilter?) {
         self.bytes = bytes
-        self.keeping = keeping
-        self.containers = containers
-        keepingBytes = keeping.map { $0.map { Array($0.utf8) } } ?? []
+        self.filter = filter
     }
 
     /// Whether the member name at the offset (its opening quote) is kept, decided on its bytes when it has no
     /// escapes; nil when it has some, and only the decoded name can tell.
     private func keepsMember() -> Bool? {
-        guard keeping != nil else { return true }
+        guard let filter else { return true }
         var end = offset + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
-        return keepingBytes.contains { kept in
+        return filter.keepingBytes.contains { kept in
             kept.count == name.count
                 && (name.isEmpty || kept.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
         }
@@ -101,12 +108,12 @@ package struct JSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
             let plainlyKept = !build ? false : filtered ? keepsMember() : true
             let key = try string(build: plainlyKept != false)
-            let kept = build && (plainlyKept ?? keeping?.contains(key) ?? true)
+            let kept = build && (plainlyKept ?? filter?.keeping.contains(key) ?? true)
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && containers.contains(key))
+            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && filter?.containers.contains(key) == true)
             if kept { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }

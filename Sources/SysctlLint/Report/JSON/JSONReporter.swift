@@ -147,12 +147,6 @@ public struct FleetJSONWriter: Sendable {
     }
 
     /// The findings of one host; `first` tells whether a comma is needed before them.
-    public func host(_ result: LintResult, first: inout Bool) -> String {
-        var sink = ReportSink()
-        host(result, first: &first, into: &sink)
-        return sink.text
-    }
-
     public func host(_ result: LintResult, first: inout Bool, into sink: inout ReportSink) {
         var writer = JSONWriter(pretty: false)
         for finding in result.findings {
