@@ -7,6 +7,8 @@
 # its input in .build/fuzz/crashes/TARGET (replay it with .build/debug/sysctl-lint-fuzz TARGET FILE).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Swift's backtracer would take a crash's signal before libFuzzer does, and the crashing input would not be saved.
+export SWIFT_BACKTRACE=enable=no
 seconds=${1:-60}
 shift || true
 targets=("$@")
