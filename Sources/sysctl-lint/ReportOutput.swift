@@ -20,6 +20,8 @@ final class ReportOutput: ReportDestination {
             descriptor = STDOUT_FILENO
             return
         }
+        // A trailing `/` names a directory, whatever exists there; an empty name names nothing.
+        if path.isEmpty || path.hasSuffix("/") { fail(["\(path): --output-file needs the name of a file"]) }
         let target = Self.resolved(path)
         if inputs.contains(where: { Self.resolved($0) == target }) {
             fail(["\(path): --output-file names an input; sysctl-lint never writes to what it reads"])

@@ -70,6 +70,10 @@ import Testing
 
         let failed = try CLITests.run(["--output-file", folder.appendingPathComponent("new.txt").path, "examples/missing.conf"])
         #expect(failed.status == 2)
+        for name in [folder.path + "/new.txt/", ""] {
+            let refused = try CLITests.run(["--output-file", name, "examples/clean.conf"])
+            #expect(refused.status == 2 && refused.stderr.contains("needs the name of a file"), "\(name)")
+        }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["latest.txt", "report.txt"])
     }
 
