@@ -208,3 +208,18 @@ import Testing
         #expect(DisplayText.neutralizingCommands("ok\n" + line + "\n") == "ok\n" + shown + "\n")
     }
 }
+
+/// Data files are read with a bound: a /proc file passes the size check (stat says 0 bytes) and can be endless.
+@Suite struct BoundedReadTests {
+    @Test func readsStopOneBytePastTheLimit() throws {
+        guard FileManager.default.fileExists(atPath: "/proc/self/maps") else { return }
+        var status = stat()
+        #expect(stat("/proc/self/maps", &status) == 0 && status.st_size == 0, "the case the bound is for")
+        #expect(try RegularFile.bytes(atPath: "/proc/self/maps", limit: 10).count == 11)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bounded-\(UUID().uuidString)")
+        try Data("12345".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try RegularFile.bytes(atPath: file.path, limit: 10) == Array("12345".utf8))
+        #expect(throws: RegularFile.ReadFailure.self) { try RegularFile.bytes(atPath: file.path + ".missing", limit: 10) }
+    }
+}

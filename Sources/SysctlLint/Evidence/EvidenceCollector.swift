@@ -152,7 +152,7 @@ public enum EvidenceCollector {
             break
         }
         // The rest are small files, read whole.
-        guard let data = FileManager.default.contents(atPath: file), data.count <= EvidenceLimits.smallFileLimit else {
+        guard let data = try? RegularFile.bytes(atPath: file, limit: EvidenceLimits.smallFileLimit), data.count <= EvidenceLimits.smallFileLimit else {
             if explicit { evidence.note("larger than \(EvidenceLimits.smallFileLimit / 1024 / 1024) MiB and not a socket table; not read", file: file) }
             return
         }

@@ -29,4 +29,30 @@ public enum RegularFile {
         var status = stat()
         return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
     }
+
+    /// Why a read failed: the file could not be opened, or reading it failed; each with the system's reason.
+    public enum ReadFailure: Error {
+        case open(String)
+        case read(String)
+    }
+
+    /// At most `limit + 1` bytes of `path`, read with read(2): one byte past the limit tells a caller the file is
+    /// too large, and a file whose size stat(2) does not tell (anything under /proc, which can be endless, such as
+    /// /proc/self/pagemap) cannot make the run read forever.
+    public static func bytes(atPath path: String, limit: Int) throws(ReadFailure) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw .open(String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count <= limit {
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { throw .read(String(cString: strerror(errno))) }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[..<count])
+        }
+        return bytes
+    }
 }

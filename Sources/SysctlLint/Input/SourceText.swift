@@ -82,21 +82,15 @@ public struct InputReader: Sendable {
         }
         // A FIFO would block the run forever and a device can be endless: only regular files (links followed).
         if let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw InputProblem(path: path, message: "cannot open the file for reading (\(String(cString: strerror(errno))))")
-        }
-        defer { close(descriptor) }
-        // Read with read(2) up to one byte past the limit, so that a file that grew cannot make us read forever.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(min(Int(status.st_size), sizeLimit) + 1)
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while bytes.count <= sizeLimit {
-            let count = chunk.withUnsafeMutableBytes { Foundation.read(descriptor, $0.baseAddress, min($0.count, sizeLimit + 1 - bytes.count)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw InputProblem(path: path, message: "cannot read: \(String(cString: strerror(errno)))") }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[..<count])
+        // Up to one byte past the limit, so that a file that grew cannot make us read forever.
+        let bytes: [UInt8]
+        do throws(RegularFile.ReadFailure) {
+            bytes = try RegularFile.bytes(atPath: path, limit: sizeLimit)
+        } catch {
+            switch error {
+            case .open(let reason): throw InputProblem(path: path, message: "cannot open the file for reading (\(reason))")
+            case .read(let reason): throw InputProblem(path: path, message: "cannot read: \(reason)")
+            }
         }
         return try checked(bytes, path: path)
     }

@@ -39,9 +39,14 @@ public struct Baseline: Sendable, Codable, Equatable {
         if let problem = RegularFile.problem(with: path) {
             throw DataFileProblem(file: path, line: nil, column: nil, message: problem)
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        // Bounded: a /proc file passes the size check above (stat says 0 bytes) and can be endless.
+        guard let bytes = try? RegularFile.bytes(atPath: path, limit: RegularFile.dataFileSizeLimit) else {
             throw DataFileProblem(file: path, line: nil, column: nil, message: "cannot read the baseline file")
         }
+        guard bytes.count <= RegularFile.dataFileSizeLimit else {
+            throw DataFileProblem(file: path, line: nil, column: nil, message: "is more than the \(RegularFile.dataFileSizeLimit)-byte limit")
+        }
+        let data = Data(bytes)
         let baseline: Baseline
         do {
             baseline = try JSONDecoder().decode(Baseline.self, from: data)

@@ -59,9 +59,14 @@ public struct Knowledge: Sendable {
             if let problem = RegularFile.problem(with: file) {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: problem)
             }
-            guard let data = FileManager.default.contents(atPath: file) else {
+            // Bounded: a /proc file passes the size check above (stat says 0 bytes) and can be endless.
+            guard let bytes = try? RegularFile.bytes(atPath: file, limit: RegularFile.dataFileSizeLimit) else {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: "cannot read the rule file")
             }
+            guard bytes.count <= RegularFile.dataFileSizeLimit else {
+                throw DataFileProblem(file: file, line: nil, column: nil, message: "is more than the \(RegularFile.dataFileSizeLimit)-byte limit")
+            }
+            let data = Data(bytes)
             guard let text = String(data: data, encoding: .utf8) else {
                 throw DataFileProblem(file: file, line: nil, column: nil, message: "the rule file is not UTF-8 text")
             }
