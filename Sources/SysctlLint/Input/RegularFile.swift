@@ -15,6 +15,11 @@ public enum RegularFile {
     public static func problem(with path: String, sizeLimit: Int = dataFileSizeLimit) -> String? {
         var status = stat()
         guard stat(path, &status) == 0 else { return nil }
+        return problem(with: status, sizeLimit: sizeLimit)
+    }
+
+    /// The same, for a file already stat-ed.
+    static func problem(with status: stat, sizeLimit: Int = dataFileSizeLimit) -> String? {
         if status.st_mode & S_IFMT == S_IFDIR { return "is a directory" }
         if status.st_mode & S_IFMT != S_IFREG {
             return "is not a regular file (a FIFO, socket or device); sysctl-lint reads regular files, and - for standard input"

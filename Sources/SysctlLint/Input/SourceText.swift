@@ -39,7 +39,7 @@ public struct InputReader: Sendable {
         if status.st_mode & S_IFMT == S_IFDIR {
             return try readDirectory(path)
         }
-        return [try readFile(path)]
+        return [try readFile(path, status: status)]
     }
 
     private func readDirectory(_ path: String) throws(InputProblem) -> [SourceText] {
@@ -57,20 +57,20 @@ public struct InputReader: Sendable {
         var texts: [SourceText] = []
         for name in confs {
             let child = path.hasSuffix("/") ? path + name : path + "/" + name
-            var childIsDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: child, isDirectory: &childIsDirectory), childIsDirectory.boolValue {
+            var status = stat()
+            guard stat(child, &status) == 0 else {
+                throw InputProblem(path: child, message: "cannot read: \(String(cString: strerror(errno)))")
+            }
+            if status.st_mode & S_IFMT == S_IFDIR {
                 throw InputProblem(path: child, message: "is a directory named like a config file; systemd-sysctl fails on it and exits 1")
             }
-            texts.append(try readFile(child))
+            texts.append(try readFile(child, status: status))
         }
         return texts
     }
 
-    private func readFile(_ path: String) throws(InputProblem) -> SourceText {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            throw InputProblem(path: path, message: "cannot read: \(String(cString: strerror(errno)))")
-        }
+    /// One file, by the stat(2) its caller already made.
+    private func readFile(_ path: String, status: stat) throws(InputProblem) -> SourceText {
         if status.st_mode & S_IFMT == S_IFDIR {
             throw InputProblem(path: path, message: "is a directory")
         }
@@ -81,7 +81,7 @@ public struct InputReader: Sendable {
             )
         }
         // A FIFO would block the run forever and a device can be endless: only regular files (links followed).
-        if let problem = RegularFile.problem(with: path, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
+        if let problem = RegularFile.problem(with: status, sizeLimit: .max) { throw InputProblem(path: path, message: problem) }
         // Up to one byte past the limit, so that a file that grew cannot make us read forever.
         let bytes: [UInt8]
         do throws(RegularFile.ReadFailure) {

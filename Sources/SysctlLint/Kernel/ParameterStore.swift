@@ -71,25 +71,26 @@ final class ParameterStore: @unchecked Sendable {
     func problem(at index: Int) -> DataFileProblem? {
         guard index < deferred.count else { return nil }
         do {
-            _ = try Self.tree(deferred[index]).map { tree throws(DataFileProblem) in
-                try ParameterCatalogueLoader.parameter(tree, file: "rules/" + deferred[index].file)
-            }
+            _ = try Self.load(deferred[index])
             return nil
         } catch {
             return error
         }
     }
 
-    private static func tree(_ entry: Deferred) -> YAMLTree? {
-        UnsafeBufferPointer(start: entry.packed.utf8Start, count: entry.packed.utf8CodeUnitCount)
+    /// One shipped parameter, unpacked and read as the YAML loader reads it; a damaged packed form is a problem too.
+    private static func load(_ entry: Deferred) throws(DataFileProblem) -> Parameter {
+        let file = "rules/" + entry.file
+        let tree = UnsafeBufferPointer(start: entry.packed.utf8Start, count: entry.packed.utf8CodeUnitCount)
             .withMemoryRebound(to: UInt8.self) { YAMLTree.unpack($0) }
+        guard let tree else {
+            throw DataFileProblem(file: file, line: nil, column: nil, message: "the compiled-in form of \(entry.key) is damaged")
+        }
+        return try ParameterCatalogueLoader.parameter(tree, file: file)
     }
 
     private static func decode(_ entry: Deferred) -> Parameter {
-        if let tree = tree(entry), let parameter = try? ParameterCatalogueLoader.parameter(tree, file: "rules/" + entry.file) {
-            return parameter
-        }
-        return Parameter(key: entry.key, kind: .string, fields: 1, unit: nil, summary: "", since: nil, removed: nil,
-                         defaults: [], bounds: [], module: nil, vendor: nil, verified: nil, line: 0)
+        (try? load(entry)) ?? Parameter(key: entry.key, kind: .string, fields: 1, unit: nil, summary: "", since: nil, removed: nil,
+                                        defaults: [], bounds: [], module: nil, vendor: nil, verified: nil, line: 0)
     }
 }
