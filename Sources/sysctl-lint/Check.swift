@@ -111,8 +111,11 @@ struct Check: ParsableCommand {
     private func reportSingle(_ running: RuntimeSnapshot?, linter: Linter, project: ProjectConfig?, policy: FindingPolicy,
                               stream: inout any ReportStream, sink: inout ReportSink) -> Severity? {
         let results = input.units(project: project).map { unit in
-            linter.lint(input.request(config: unit, runtime: running, project: project))
+            var request = input.request(config: unit, runtime: running, project: project)
+            request.keepsWorkUntilExit = true  // one lint, then exit
+            return linter.lint(request)
         }
+        ProcessLifetime.keep(results)
         guard var result = LintResult.combining(results) else {
             fail(["nothing to check"])
         }
@@ -133,6 +136,7 @@ struct Check: ParsableCommand {
         stream.begin(into: &sink)
         stream.add(result, into: &sink)
         stream.end(nil, into: &sink)
+        ProcessLifetime.keep(result)
         return worst
     }
 

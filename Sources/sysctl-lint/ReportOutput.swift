@@ -96,17 +96,3 @@ final class ReportOutput: ReportDestination {
         }
     }
 }
-
-/// Values that live until the process exits. Releasing the rules and the catalogue (thousands of small objects)
-/// just before exit cost a typical run more than linting its file; like clang's `-disable-free`, the command
-/// line lets the exit reclaim them.
-enum ProcessLifetime {
-    private final class Box<Value: Sendable>: Sendable {
-        let value: Value
-        init(_ value: Value) { self.value = value }
-    }
-
-    static func keep(_ value: some Sendable) {
-        _ = Unmanaged.passRetained(Box(value))
-    }
-}

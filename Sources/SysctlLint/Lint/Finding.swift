@@ -42,38 +42,78 @@ public struct SourceLocation: Sendable, Hashable {
 }
 
 /// One diagnostic: a value collected into the report, never thrown.
+///
+/// A value type whose fields live in one copy-on-write box: a finding is copied many times on its way out
+/// (collected, given references, filtered, sorted, limited, reported), and copying nine strings and an array
+/// field by field cost a large file a fifth of its run; a box costs one reference count per copy.
 public struct Finding: Sendable, Hashable {
-    public var rule: String
-    public var severity: Severity
-    public var key: String?
-    public var value: String?
-    public var location: SourceLocation?
-    public var message: String
-    public var fix: String?
-    public var references: [String]
-    /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
-    public var host: String?
-    /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
-    /// Kept behind a reference: few findings have one, and every finding is copied many times on its way out.
-    public var evidence: FindingEvidence? {
-        get { evidenceBox?.value }
-        set { evidenceBox = newValue.map(EvidenceBox.init) }
+    private var storage: FindingStorage
+
+    public var rule: String {
+        get { storage.rule }
+        set { unique().rule = newValue }
     }
-    private var evidenceBox: EvidenceBox?
+    public var severity: Severity {
+        get { storage.severity }
+        set { unique().severity = newValue }
+    }
+    public var key: String? {
+        get { storage.key }
+        set { unique().key = newValue }
+    }
+    public var value: String? {
+        get { storage.value }
+        set { unique().value = newValue }
+    }
+    public var location: SourceLocation? {
+        get { storage.location }
+        set { unique().location = newValue }
+    }
+    public var message: String {
+        get { storage.message }
+        set { unique().message = newValue }
+    }
+    public var fix: String? {
+        get { storage.fix }
+        set { unique().fix = newValue }
+    }
+    public var references: [String] {
+        get { storage.references }
+        set { unique().references = newValue }
+    }
+    /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
+    public var host: String? {
+        get { storage.host }
+        set { unique().host = newValue }
+    }
+    /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
+    public var evidence: FindingEvidence? {
+        get { storage.evidence }
+        set { unique().evidence = newValue }
+    }
 
     public init(
         rule: String, severity: Severity, key: String? = nil, value: String? = nil,
         location: SourceLocation?, message: String, fix: String? = nil, references: [String] = []
     ) {
-        self.rule = rule
-        self.severity = severity
-        self.key = key.map { Self.bounded($0, Self.maxValueBytes) }
-        self.value = value.map { Self.bounded($0, Self.maxValueBytes) }
-        self.location = location
-        self.message = Self.bounded(message, Self.maxMessageBytes)
-        self.fix = fix.map { Self.bounded($0, Self.maxMessageBytes) }
-        self.references = references
+        storage = FindingStorage(
+            rule: rule, severity: severity, key: key.map { Self.bounded($0, Self.maxValueBytes) },
+            value: value.map { Self.bounded($0, Self.maxValueBytes) }, location: location,
+            message: Self.bounded(message, Self.maxMessageBytes), fix: fix.map { Self.bounded($0, Self.maxMessageBytes) },
+            references: references)
     }
+
+    /// The box, copied first when another finding shares it.
+    private mutating func unique() -> FindingStorage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    public static func == (lhs: Finding, rhs: Finding) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
 
     /// A finding quotes input: values of megabytes (a repeated key before one huge value) would otherwise be copied
     /// into every finding that names them. Longer text is cut at these sizes and ends with "…".
@@ -93,10 +133,53 @@ public struct Finding: Sendable, Hashable {
     }
 }
 
-/// Immutable storage for a finding's evidence, shared between copies.
-private final class EvidenceBox: Sendable, Hashable {
-    let value: FindingEvidence
-    init(_ value: FindingEvidence) { self.value = value }
-    static func == (lhs: EvidenceBox, rhs: EvidenceBox) -> Bool { lhs.value == rhs.value }
-    func hash(into hasher: inout Hasher) { hasher.combine(value) }
+/// A finding's fields. Mutated only through `Finding.unique()`, which copies a shared box first, so a box that
+/// two threads can see is never written: the same discipline as the standard library's arrays.
+private final class FindingStorage: @unchecked Sendable {
+    var rule: String
+    var severity: Severity
+    var key: String?
+    var value: String?
+    var location: SourceLocation?
+    var message: String
+    var fix: String?
+    var references: [String]
+    var host: String?
+    var evidence: FindingEvidence?
+
+    init(rule: String, severity: Severity, key: String?, value: String?, location: SourceLocation?, message: String,
+         fix: String?, references: [String], host: String? = nil, evidence: FindingEvidence? = nil) {
+        self.rule = rule
+        self.severity = severity
+        self.key = key
+        self.value = value
+        self.location = location
+        self.message = message
+        self.fix = fix
+        self.references = references
+        self.host = host
+        self.evidence = evidence
+    }
+
+    func copy() -> FindingStorage {
+        FindingStorage(rule: rule, severity: severity, key: key, value: value, location: location, message: message,
+                       fix: fix, references: references, host: host, evidence: evidence)
+    }
+
+    /// Every field, for equality and hashing.
+    var fields: Fields { Fields(rule: rule, severity: severity, key: key, value: value, location: location, message: message,
+                                fix: fix, references: references, host: host, evidence: evidence) }
+
+    struct Fields: Hashable {
+        var rule: String
+        var severity: Severity
+        var key: String?
+        var value: String?
+        var location: SourceLocation?
+        var message: String
+        var fix: String?
+        var references: [String]
+        var host: String?
+        var evidence: FindingEvidence?
+    }
 }

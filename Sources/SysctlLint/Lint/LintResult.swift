@@ -52,8 +52,19 @@ public struct LintResult: Sendable {
 
     /// Findings per severity.
     public var counts: [Severity: Int] {
+        // Counted in three slots, not hashed per finding: a large report asks more than once.
+        var info = 0, warning = 0, error = 0
+        for finding in findings {
+            switch finding.severity {
+            case .info: info += 1
+            case .warning: warning += 1
+            case .error: error += 1
+            }
+        }
         var counts: [Severity: Int] = [:]
-        for finding in findings { counts[finding.severity, default: 0] += 1 }
+        if info > 0 { counts[.info] = info }
+        if warning > 0 { counts[.warning] = warning }
+        if error > 0 { counts[.error] = error }
         return counts
     }
 
@@ -84,6 +95,9 @@ public struct LintRequest: Sendable {
     /// Whether the result lists every figure. A fleet report shows none: a host's figures are then computed only
     /// when a rule's condition asks for one (computing all of them was a fifth of the work per host).
     public var reportsFigures = true
+    /// Whether the effective state and the other work the lint builds are left for the process's exit to reclaim
+    /// (see `ProcessLifetime`): for a command that lints once and exits, never for one request of many.
+    public var keepsWorkUntilExit = false
 
     public init(config: [ParsedFile] = [], findings: [Finding] = [], runtime: RuntimeSnapshot? = nil,
                 evaluate: EvaluatedState = .config, kernel: KernelVersion? = nil, hostKernel: KernelVersion? = nil) {

@@ -78,6 +78,7 @@ public struct Linter: Sendable {
         result.runtimeSource = runtime?.source
         result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil
         result.kernelFromHost = request.kernel == nil && runtime?.kernel == nil && request.hostKernel != nil
+        if request.keepsWorkUntilExit { ProcessLifetime.keep(Work(state: state, runtimeFile: runtimeFile, request: request)) }
         return result
     }
 
@@ -132,6 +133,13 @@ public struct Linter: Sendable {
     }
 }
 
+/// What a lint built, kept as one value when the request says so.
+private struct Work: Sendable {
+    let state: EffectiveState
+    let runtimeFile: ParsedFile?
+    let request: LintRequest
+}
+
 /// The figures rules may ask for: those already computed for the report, or each computed on first use.
 final class FigureMemo {
     private let calculator: FigureCalculator
@@ -165,13 +173,21 @@ extension ParameterCatalogue {
 /// Which rules watch a key: exact keys by dictionary, patterns by glob match. Keeps rule order.
 struct RuleKeyIndex: Sendable {
     private var exact: [String: [Int]] = [:]
-    /// Patterns kept as bytes, split once rather than once per key.
-    private var patterns: [(pattern: [UInt8], rule: Int)] = []
+    /// Patterns kept as bytes, split once rather than once per key, with the literal text before their first
+    /// wildcard: a key that does not start with it is passed over without being copied (every key of a snapshot
+    /// is asked about).
+    private var patterns: [(pattern: [UInt8], prefix: [UInt8], rule: Int)] = []
 
     init(_ rules: [Rule]) {
         for (index, rule) in rules.enumerated() where !rule.builtin {
             for key in rule.keys.map(SysctlKey.init) {
-                if key.isGlob { patterns.append((Array(key.path.utf8), index)) } else { exact[key.path, default: []].append(index) }
+                guard key.isGlob else {
+                    exact[key.path, default: []].append(index)
+                    continue
+                }
+                let pattern = Array(key.path.utf8)
+                let wildcard = pattern.firstIndex { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
+                patterns.append((pattern, Array(pattern[..<(wildcard ?? pattern.endIndex)]), index))
             }
         }
     }
@@ -179,8 +195,13 @@ struct RuleKeyIndex: Sendable {
     func rules(for path: String) -> [Int] {
         var found = exact[path] ?? []
         guard !patterns.isEmpty else { return found }
-        let bytes = Array(path.utf8)  // once per key, not once per pattern
-        for entry in patterns where Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
+        var bytes: [UInt8]? = nil  // copied once per key, and only when some pattern's prefix fits
+        UTF8Text.withBytes(path) { text in
+            for entry in patterns where text.starts(with: entry.prefix) {
+                if bytes == nil { bytes = Array(text) }
+                if let bytes, Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
+            }
+        }
         return found.count > 1 ? Array(Set(found)).sorted() : found
     }
 }

@@ -1,14 +1,20 @@
 /// An assignment `key = value` as a loader reads it, with where each part stands.
+///
+/// Immutable, and its fields live in one shared box: an assignment is copied into the effective state, the
+/// findings and the figures, and tens of thousands of them (a snapshot, a fleet host) copied field by field spent
+/// more time counting references than linting.
 public struct Assignment: Sendable, Hashable {
-    public var key: SysctlKey
+    private let storage: Storage
+
+    public var key: SysctlKey { storage.key }
     /// The value after trimming, byte for byte as the loader writes it (quotes and `# text` included).
-    public var value: String
+    public var value: String { storage.value }
     /// A leading `-`: the loaders ignore some failures of this line.
-    public var ignoreFailure: Bool
+    public var ignoreFailure: Bool { storage.ignoreFailure }
     /// Where the line starts (the `-` or the key).
-    public var location: SourceLocation
+    public var location: SourceLocation { storage.location }
     /// Column of the value's first byte (just after `=` for an empty value).
-    public var valueColumn: Int
+    public var valueColumn: Int { storage.valueColumn }
 
     /// Where the value starts, for findings about the value itself.
     public var valueLocation: SourceLocation {
@@ -16,11 +22,35 @@ public struct Assignment: Sendable, Hashable {
     }
 
     public init(key: SysctlKey, value: String, ignoreFailure: Bool, location: SourceLocation, valueColumn: Int) {
-        self.key = key
-        self.value = value
-        self.ignoreFailure = ignoreFailure
-        self.location = location
-        self.valueColumn = valueColumn
+        storage = Storage(key: key, value: value, ignoreFailure: ignoreFailure, location: location, valueColumn: valueColumn)
+    }
+
+    public static func == (lhs: Assignment, rhs: Assignment) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) { storage.fields.hash(into: &hasher) }
+
+    private final class Storage: Sendable {
+        let key: SysctlKey
+        let value: String
+        let ignoreFailure: Bool
+        let location: SourceLocation
+        let valueColumn: Int
+
+        init(key: SysctlKey, value: String, ignoreFailure: Bool, location: SourceLocation, valueColumn: Int) {
+            self.key = key
+            self.value = value
+            self.ignoreFailure = ignoreFailure
+            self.location = location
+            self.valueColumn = valueColumn
+        }
+
+        struct Fields: Hashable {
+            let key: SysctlKey, value: String, ignoreFailure: Bool, location: SourceLocation, valueColumn: Int
+        }
+
+        var fields: Fields { Fields(key: key, value: value, ignoreFailure: ignoreFailure, location: location, valueColumn: valueColumn) }
     }
 }
 

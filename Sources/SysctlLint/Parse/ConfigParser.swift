@@ -283,7 +283,8 @@ enum InterfaceKeys {
     /// The interface name a dotted spelling split in two (`eth0.100`), or nil.
     static func dottedInterfaceName(in key: SysctlKey) -> String? {
         // Six or more components means five or more separators; most keys have fewer and need no splitting.
-        guard key.path.utf8.lazy.filter({ $0 == UInt8(ascii: "/") }).count >= 5 else { return nil }
+        let separators = UTF8Text.withBytes(key.path) { bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) } }
+        guard separators >= 5 else { return nil }
         let parts = key.path.split(separator: "/")
         guard parts.count > 5, families.contains(where: { parts.starts(with: $0) }) else { return nil }
         return parts[3..<(parts.count - 1)].joined(separator: ".")

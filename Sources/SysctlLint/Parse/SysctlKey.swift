@@ -80,35 +80,57 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// Spelling problems the loaders treat differently or fail on.
+    /// Spelling problems the loaders treat differently or fail on. Asked of every key a file sets, so both
+    /// scans run on the bytes in place.
     public var spellingIssues: [KeySpellingIssue] {
         var issues: [KeySpellingIssue] = []
         // For a dotted key that needed no simplifying, the unsimplified path is `path` itself: nothing is rebuilt.
         let raw = nameIsWritten ? path : Self.toPath(written)
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: ".")
-        var repeated = false, parent = false
-        var previous: UInt8 = 0, componentLength = 0, componentDots = 0
-        for byte in raw.utf8 {
-            if byte == slash {
-                if previous == slash { repeated = true }
-                if componentLength == 2 && componentDots == 2 { parent = true }
-                componentLength = 0
-                componentDots = 0
-            } else {
-                componentLength += 1
-                if byte == dot { componentDots += 1 }
+        var repeated = false, parent = false, trailing = false
+        UTF8Text.withBytes(raw) { bytes in
+            var previous: UInt8 = 0, componentLength = 0, componentDots = 0
+            for byte in bytes {
+                if byte == slash {
+                    if previous == slash { repeated = true }
+                    if componentLength == 2 && componentDots == 2 { parent = true }
+                    componentLength = 0
+                    componentDots = 0
+                } else {
+                    componentLength += 1
+                    if byte == dot { componentDots += 1 }
+                }
+                previous = byte
             }
-            previous = byte
+            if componentLength == 2 && componentDots == 2 { parent = true }
+            trailing = bytes.count > 1 && previous == slash
         }
-        if componentLength == 2 && componentDots == 2 { parent = true }
         if repeated { issues.append(.repeatedSeparator) }
-        if raw.utf8.count > 1, previous == slash { issues.append(.trailingSeparator) }
-        if path.hasPrefix("proc/sys/") || path == "proc/sys" { issues.append(.procSysPrefix) }
+        if trailing { issues.append(.trailingSeparator) }
+        if UTF8Text.withBytes(path, { Self.namesProcSys($0) }) { issues.append(.procSysPrefix) }
         if parent { issues.append(.parentComponent) }
-        let bytes = written.utf8
-        if bytes.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) { issues.append(.innerWhitespace) }
-        if bytes.contains(UInt8(ascii: "{")) && bytes.contains(UInt8(ascii: "}")) { issues.append(.braces) }
+        var blank = false, open = false, close = false
+        UTF8Text.withBytes(written) { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: " "), UInt8(ascii: "\t"): blank = true
+                case UInt8(ascii: "{"): open = true
+                case UInt8(ascii: "}"): close = true
+                default: break
+                }
+            }
+        }
+        if blank { issues.append(.innerWhitespace) }
+        if open && close { issues.append(.braces) }
         return issues
+    }
+
+    private static let procSys = Array("proc/sys".utf8)
+
+    /// `proc/sys` or a path under it.
+    private static func namesProcSys(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard path.count >= procSys.count, path.prefix(procSys.count).elementsEqual(procSys) else { return false }
+        return path.count == procSys.count || path[procSys.count] == UInt8(ascii: "/")
     }
 }
 

@@ -35,7 +35,8 @@ public struct ReportSink {
     public var text: String { String(decoding: transformed(buffer[...]), as: UTF8.self) }
 
     public mutating func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+        // From contiguous storage when the string has it (native strings do): the generic view appends byte by byte.
+        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: text.utf8) }
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 

@@ -37,18 +37,19 @@ public struct EffectiveState: Sendable {
     }
 
     private mutating func add(_ assignment: Assignment) {
-        if assignment.key.isGlob {
+        let key = assignment.key
+        if key.isGlob {
             globs.append(assignment)
-            globBytes = globBytes.saturatingAdd(assignment.key.path.utf8.count)
+            globBytes = globBytes.saturatingAdd(key.path.utf8.count)
             return
         }
-        let path = assignment.key.path
-        if let position = index[path] {
+        // One hash per assignment: a new key (the common case) is inserted by the same lookup that finds a repeat.
+        if let position = index.updateValue(settings.count, forKey: key.path) {
+            index[key.path] = position
             // In place: copying the setting out would copy its growing `overridden` list on every duplicate.
             settings[position].overridden.append(settings[position].winner)
             settings[position].winner = assignment
         } else {
-            index[path] = settings.count
             settings.append(Setting(winner: assignment, overridden: []))
         }
     }
