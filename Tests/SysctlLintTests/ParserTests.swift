@@ -157,6 +157,41 @@ import Testing
         #expect(SysctlKey.swapSeparators(path) == (key.utf8.first(where: { $0 == 0x2E || $0 == 0x2F }) == 0x2E ? key : SysctlKey.swapSeparators(key)))
     }
 
+    /// The byte scans of `spellingIssues` against the definition on strings.
+    @Test(arguments: ["net.ipv4.tcp_fin_timeout", "proc/sys/net/core/somaxconn", "proc.sys.vm.swappiness", "proc/sys",
+                      "proc/sysx/a", "/proc/sys/a", "net..ipv4.x", "net//ipv4/x", "net.ipv4.", "net/ipv4/", "a/../b", "..",
+                      "a/..", "a/...", "sysctl net.core.x", "a\tb", "kernel.{a}", "kernel.{a", "kernel.a}", "é//ü/", "/", "."])
+    func spellingIssuesMatchTheirDefinition(written: String) {
+        let key = SysctlKey(written)
+        let raw = SysctlKey.toPath(written)
+        var expected: [KeySpellingIssue] = []
+        if raw.contains("//") { expected.append(.repeatedSeparator) }
+        if raw.utf8.count > 1, raw.hasSuffix("/") { expected.append(.trailingSeparator) }
+        if key.path.hasPrefix("proc/sys/") || key.path == "proc/sys" { expected.append(.procSysPrefix) }
+        if raw.split(separator: "/", omittingEmptySubsequences: false).contains("..") { expected.append(.parentComponent) }
+        if written.contains(" ") || written.contains("\t") { expected.append(.innerWhitespace) }
+        if written.contains("{") && written.contains("}") { expected.append(.braces) }
+        #expect(key.spellingIssues == expected)
+    }
+
+    /// The settings' index against a dictionary: random paths with repeats, from an index sized too small, so
+    /// that it grows several times.
+    @Test func pathIndexAgreesWithADictionary() {
+        var generator = SystemRandomNumberGenerator()
+        var index = PathIndex(capacity: 3)
+        var reference: [String: Int] = [:]
+        for _ in 0..<20_000 {
+            let path = "net/ipv4/conf/veth\(Int.random(in: 0..<5_000, using: &generator))/rp_filter"
+            let expected = reference[path]
+            if expected == nil { reference[path] = reference.count }
+            #expect(index.insert(path) == expected)
+        }
+        #expect(index.count == reference.count)
+        for (path, position) in reference { #expect(index.position(of: path) == position) }
+        #expect(index.position(of: "net/ipv4/conf/veth5000/rp_filter") == nil)
+        #expect(PathIndex().position(of: "") == nil)
+    }
+
     @Test(arguments: [("  a = b \t", "a = b"), ("\r\n", ""), ("x", "x"), (" é ", "é"), ("", "")])
     func trimmingRemovesBlanksAtBothEnds(text: String, trimmed: String) {
         #expect(text.trimmingSpaces() == trimmed)

@@ -33,9 +33,8 @@ public struct Linter: Sendable {
         let runtime = request.runtime
         let kernel = request.kernel ?? runtime?.kernel ?? request.hostKernel ?? ParameterCatalogue.newestKnownKernel
         let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
-        let runtimeFile = runtime?.parsedFile()
-        let evaluatedFiles = evaluated == .runtime ? runtimeFile.map { [$0] } ?? [] : request.config
-        let state = EffectiveState(files: evaluatedFiles)
+        let runtimeFile = runtime?.fileHeader()
+        let state = evaluated == .runtime ? runtime.map(EffectiveState.init(runtime:)) ?? EffectiveState() : EffectiveState(files: request.config)
         let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel,
                                           checksWrites: evaluated == .config)
         let figures = request.reportsFigures ? calculator.compute() : []
@@ -78,7 +77,7 @@ public struct Linter: Sendable {
         result.runtimeSource = runtime?.source
         result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil
         result.kernelFromHost = request.kernel == nil && runtime?.kernel == nil && request.hostKernel != nil
-        if request.keepsWorkUntilExit { ProcessLifetime.keep(Work(state: state, runtimeFile: runtimeFile, request: request)) }
+        if request.keepsWorkUntilExit { ProcessLifetime.keep(Work(state: state, request: request)) }
         return result
     }
 
@@ -136,7 +135,6 @@ public struct Linter: Sendable {
 /// What a lint built, kept as one value when the request says so.
 private struct Work: Sendable {
     let state: EffectiveState
-    let runtimeFile: ParsedFile?
     let request: LintRequest
 }
 

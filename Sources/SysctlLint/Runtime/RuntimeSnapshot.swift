@@ -86,17 +86,29 @@ public struct RuntimeSnapshot: Sendable {
 
     /// The values as assignments, so that the same engine evaluates them.
     public func parsedFile() -> ParsedFile {
+        var file = fileHeader()
+        file.statements.reserveCapacity(entries.count)
+        forEachAssignment { file.statements.append(.assignment($0)) }
+        return file
+    }
+
+    /// The file the values count as, without its statements: the linter builds its state from the entries
+    /// directly (`EffectiveState(runtime:)`), one pass rather than a list of 64,000 statements read back.
+    func fileHeader() -> ParsedFile {
         var file = ParsedFile(path: source)
         file.origin = .runtime
-        file.statements = entries.map { entry in
-            let key = SysctlKey(entry.key)
-            return .assignment(Assignment(
-                key: key, value: entry.value, ignoreFailure: false,
+        file.lineCount = entries.last?.line ?? 0
+        return file
+    }
+
+    /// Each value as the assignment the engine evaluates, in order.
+    func forEachAssignment(_ body: (Assignment) -> Void) {
+        for entry in entries {
+            body(Assignment(
+                key: SysctlKey(entry.key), value: entry.value, ignoreFailure: false,
                 location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
                 valueColumn: entry.key.utf8.count + 4))
         }
-        file.lineCount = entries.last?.line ?? 0
-        return file
     }
 
     /// The dotted name of a file under /proc/sys, as `sysctl -a` prints it: `/` and `.` swap, so an interface

@@ -17,13 +17,14 @@ public struct EffectiveState: Sendable {
     public private(set) var exclusions: [Exclusion] = []
     /// The bytes of every glob's path together, kept as globs are added.
     private(set) var globBytes = 0
-    private var index: [String: Int] = [:]
+    /// Settings by key path, at the same positions.
+    private var index = PathIndex()
     private var fileOrder: [String] = []
 
     public init(files: [ParsedFile] = []) {
         fileOrder = files.map(\.path)
         let statements = files.reduce(0) { $0 + $1.statements.count }
-        index.reserveCapacity(statements)
+        index = PathIndex(capacity: statements)
         settings.reserveCapacity(statements)
         for file in files {
             for statement in file.statements {
@@ -36,6 +37,14 @@ public struct EffectiveState: Sendable {
         }
     }
 
+    /// A running kernel's values: each assignment is made and placed in one pass, while it is still in cache.
+    public init(runtime: RuntimeSnapshot) {
+        fileOrder = [runtime.source]
+        index = PathIndex(capacity: runtime.entries.count)
+        settings.reserveCapacity(runtime.entries.count)
+        runtime.forEachAssignment { add($0) }
+    }
+
     private mutating func add(_ assignment: Assignment) {
         let key = assignment.key
         if key.isGlob {
@@ -44,8 +53,7 @@ public struct EffectiveState: Sendable {
             return
         }
         // One hash per assignment: a new key (the common case) is inserted by the same lookup that finds a repeat.
-        if let position = index.updateValue(settings.count, forKey: key.path) {
-            index[key.path] = position
+        if let position = index.insert(key.path) {
             // In place: copying the setting out would copy its growing `overridden` list on every duplicate.
             settings[position].overridden.append(settings[position].winner)
             settings[position].winner = assignment
@@ -80,7 +88,7 @@ public struct EffectiveState: Sendable {
     /// matches it and is not excluded.
     public func assignment(for name: String) -> Assignment? {
         let path = SysctlKey(name).path
-        if let position = index[path] { return settings[position].winner }
+        if let position = index.position(of: path) { return settings[position].winner }
         if exclusions.contains(where: { $0.key.path == path }) { return nil }
         guard globBytes <= Self.globBytesLimit else { return nil }  // said once, by the glob check
         return globs.last { Glob.matches($0.key.path, path) }
@@ -89,7 +97,7 @@ public struct EffectiveState: Sendable {
     /// Exclusions that come after an assignment of the same key: systemd drops the key, procps writes it.
     public var assignmentsLaterExcluded: [(Assignment, Exclusion)] {
         exclusions.compactMap { exclusion in
-            guard let position = index[exclusion.key.path] else { return nil }
+            guard let position = index.position(of: exclusion.key.path) else { return nil }
             let winner = settings[position].winner
             return precedes(winner.location, exclusion.location) ? (winner, exclusion) : nil
         }
