@@ -55,18 +55,21 @@ public struct Linter: Sendable {
         }
         let files = request.config + (runtimeFile.map { [$0] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
-        // Sorted through small keys and a permutation: comparing findings themselves copies them on every step.
+        // Sorted through a permutation of small keys: comparing findings themselves copied them on every step, and
+        // keys holding strings retained them. Files outside the order and rules are compared as text only on ties.
         let keys = findings.map { finding in
-            (rank: finding.location.flatMap { order[$0.file] } ?? Int.max, location: finding.location, rule: finding.rule)
+            let location = finding.location
+            return (rank: location.flatMap { order[$0.file] } ?? Int.max, line: location?.line ?? 0, column: location?.column ?? 0)
         }
         let permutation = keys.indices.sorted { i, j in
             let a = keys[i], b = keys[j]
-            let la = a.location, lb = b.location
             if a.rank != b.rank { return a.rank < b.rank }
-            if a.rank == Int.max, let fileA = la?.file, let fileB = lb?.file, fileA != fileB { return fileA < fileB }
-            if la?.line != lb?.line { return (la?.line ?? 0) < (lb?.line ?? 0) }
-            if la?.column != lb?.column { return (la?.column ?? 0) < (lb?.column ?? 0) }
-            return a.rule < b.rule
+            if a.rank == Int.max, let fileA = findings[i].location?.file, let fileB = findings[j].location?.file, fileA != fileB {
+                return fileA < fileB
+            }
+            if a.line != b.line { return a.line < b.line }
+            if a.column != b.column { return a.column < b.column }
+            return findings[i].rule < findings[j].rule
         }
         if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { findings = permutation.map { findings[$0] } }
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil && request.hostKernel == nil,
@@ -126,8 +129,17 @@ public struct Linter: Sendable {
     /// Built-in checks carry their rule's references, so every finding points to its sources. In place: a copy of
     /// every finding cost large files a tenth of their lint.
     private func attachReferences(_ findings: inout [Finding]) {
+        // Findings come in runs of one rule: the last rule's references are reused rather than looked up again.
+        var last: (rule: String, references: [String])?
         for index in findings.indices where findings[index].references.isEmpty {
-            if let rule = rulesByID[findings[index].rule] { findings[index].references = knowledge.rules[rule].references }
+            let rule = findings[index].rule
+            if let last, last.rule == rule {
+                findings[index].references = last.references
+            } else if let position = rulesByID[rule] {
+                let references = knowledge.rules[position].references
+                findings[index].references = references
+                last = (rule, references)
+            }
         }
     }
 }

@@ -59,15 +59,16 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
-        for setting in state.settings {
+        for setting in state.settings where !setting.overridden.isEmpty {
+            let winner = setting.winner
             for loser in setting.overridden {
-                let winner = setting.winner
+                let name = loser.key.name
                 let place = winner.location.place(from: loser.location)
                 let same = loser.value == winner.value
                 let message = same
-                    ? "\(loser.key.name) is set again to the same value at \(place); this line is redundant"
-                    : "\(loser.key.name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
-                findings.append(Finding(rule: "overridden-assignment", severity: .info, key: loser.key.name, value: loser.value,
+                    ? "\(name) is set again to the same value at \(place); this line is redundant"
+                    : "\(name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
+                findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
                                         location: loser.location, message: message,
                                         fix: same ? "remove this line" : "keep one assignment with the value you mean"))
             }

@@ -120,12 +120,20 @@ public struct TextReporter: Sendable {
 
     /// One line per finding (a fix and evidence line under it), with what came from input escaped as it is written.
     public func writeLines(of findings: [Finding], into sink: inout ReportSink) {
-        // Written piece by piece: a line string per finding was a tenth of a large report's time.
+        // Written piece by piece: a line string per finding was a tenth of a large report's time. Findings come in
+        // runs of one file, whose shown name is made once per run.
+        var shown: (file: String, path: String)?
+        func path(_ file: String) -> String {
+            if let shown, shown.file == file { return shown.path }
+            let path = DisplayText.path(file)
+            shown = (file, path)
+            return path
+        }
         for finding in findings {
             if color {
-                sink.write(paint(finding.location.map { "\(DisplayText.path($0.file)):\($0.line):\($0.column): " } ?? "", .bold))
+                sink.write(paint(finding.location.map { "\(path($0.file)):\($0.line):\($0.column): " } ?? "", .bold))
             } else if let location = finding.location {
-                sink.write(DisplayText.path(location.file))
+                sink.write(path(location.file))
                 sink.write(":")
                 sink.write(String(location.line))
                 sink.write(":")
