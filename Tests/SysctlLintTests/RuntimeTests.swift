@@ -29,6 +29,25 @@ import Testing
         #expect(!result.findings.contains { ["empty-value", "invalid-line", "key-not-in-kernel", "unknown-key", "read-only-key"].contains($0.rule) })
     }
 
+    /// A snapshot's state is taken whole when no key repeats; with a repeat far apart, a glob, a multi-line value
+    /// or a second `kernel.osrelease`, it must still be the state the configuration path builds from the same lines.
+    @Test(arguments: [
+        "kernel.osrelease = 6.8.0\nvm.swappiness = 60\nnet.ipv4.tcp_fin_timeout = 60\n",
+        "vm.swappiness = 60\nnet.ipv4.tcp_fin_timeout = 60\nvm.swappiness = 10\n",
+        "kernel.osrelease = 6.8.0\nnet.ipv4.conf.*.rp_filter = 2\nnet.ipv4.conf.eth0.rp_filter = 1\nkernel.osrelease = 4.9.0\n",
+        "kernel.printk = 4\nkernel.printk = 4\nvm.swappiness = 1\nkernel/printk = 7\n",
+    ])
+    func stateTakenWholeIsTheStateBuiltLineByLine(text: String) {
+        let snapshot = SysctlDumpReader().read(text: text, source: "s.txt")
+        let whole = EffectiveState(runtime: snapshot)
+        let byLine = EffectiveState(files: [snapshot.parsedFile()])
+        #expect(whole.winners == byLine.winners)
+        #expect(whole.globs == byLine.globs)
+        #expect(whole.settings.map(\.overridden) == byLine.settings.map(\.overridden))
+        for assignment in snapshot.assignments { #expect(whole.assignment(for: assignment.key.name) == byLine.assignment(for: assignment.key.name)) }
+        #expect(snapshot.release == snapshot.entries.first { $0.key == "kernel.osrelease" }?.value)
+    }
+
     @Test func sysctlDashAFormat() throws {
         let text = "kernel.osrelease = 5.15.0-58-generic\nnet.ipv4.tcp_rmem = 4096\t131072\t6291456\n"
             + "dev.cdrom.info = CD-ROM information\ndev.cdrom.info = \ndev.cdrom.info = drive name:\t\n"

@@ -12,12 +12,11 @@ public struct DriftCheck: Sendable {
 
     public func run() -> [Finding] {
         var values: [String: String] = [:]
-        for entry in runtime.entries { values[SysctlKey(entry.key).path] = entry.value }
+        for assignment in runtime.assignments { values[assignment.key.path] = assignment.value }
         let unreadable = Set(runtime.notes.compactMap { $0.key.map { SysctlKey($0).path } })
         let source = runtime.host.map { "\(runtime.source) (\($0))" } ?? runtime.source
         var findings: [Finding] = []
-        for setting in state.settings {
-            let assignment = setting.winner
+        for assignment in state.winners {
             let path = assignment.key.path
             if unreadable.contains(path) { continue }
             guard let running = values[path] else {
@@ -34,15 +33,15 @@ public struct DriftCheck: Sendable {
             }
         }
         // Keys a glob sets and no explicit line overrides.
-        if !state.globs.isEmpty, !state.globComparisonsFit(keys: runtime.entries.count) {
+        if !state.globs.isEmpty, !state.globComparisonsFit(keys: runtime.assignments.count) {
             findings.append(Finding(rule: "drift-value", severity: .info, location: state.globs.first?.location,
-                                    message: "\(runtime.entries.count) running keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); drift of keys set only by globs was not checked"))
+                                    message: "\(runtime.assignments.count) running keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); drift of keys set only by globs was not checked"))
         } else if !state.globs.isEmpty {
-            for entry in runtime.entries {
-                let key = SysctlKey(entry.key)
+            for running in runtime.assignments {
+                let key = running.key
                 guard let assignment = state.assignment(for: key.name), assignment.key.isGlob else { continue }
-                if !Self.same(assignment.value, entry.value) {
-                    findings.append(drift(assignment, running: entry.value, source: source, viaGlob: true, key: key.name))
+                if !Self.same(assignment.value, running.value) {
+                    findings.append(drift(assignment, running: running.value, source: source, viaGlob: true, key: key.name))
                 }
             }
         }

@@ -59,9 +59,9 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
-        for setting in state.settings where !setting.overridden.isEmpty {
-            let winner = setting.winner
-            for loser in setting.overridden {
+        for position in state.overriddenPositions {
+            let winner = state.winners[position]
+            for loser in state.overridden(at: position) {
                 let name = loser.key.name
                 let place = winner.location.place(from: loser.location)
                 let same = loser.value == winner.value
@@ -79,13 +79,12 @@ struct StateChecks {
     /// comes later (it looks as if it should win) or sets a different value.
     private func globsOverridden() -> [Finding] {
         guard !state.globs.isEmpty else { return [] }
-        guard state.globComparisonsFit(keys: state.settings.count) else {
+        guard state.globComparisonsFit(keys: state.winners.count) else {
             return [Finding(rule: "glob-overridden-by-key", severity: .info, location: state.globs.first?.location,
-                            message: "\(state.settings.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs, or globs longer than \(EffectiveState.globBytesLimit / 1024) KiB together); which globs explicit keys override was not checked, and globs are not used for figures")]
+                            message: "\(state.winners.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs, or globs longer than \(EffectiveState.globBytesLimit / 1024) KiB together); which globs explicit keys override was not checked, and globs are not used for figures")]
         }
         var findings: [Finding] = []
-        for setting in state.settings {
-            let explicit = setting.winner
+        for explicit in state.winners {
             guard let glob = state.globs.last(where: { Glob.matches($0.key.path, explicit.key.path) }),
                   glob.value != explicit.value else { continue }
             let place = glob.location.place(from: explicit.location)

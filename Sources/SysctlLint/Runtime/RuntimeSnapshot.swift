@@ -21,7 +21,35 @@ public struct RuntimeSnapshot: Sendable {
     public var source: String
     /// The host the values belong to, when the input names one (fleet exports).
     public var host: String?
-    public var entries: [Entry] = []
+    /// The values as the engine evaluates them, in the order read: made as each value is read, so that no later
+    /// pass over tens of thousands of entries has to bring them back into cache (see `EffectiveState(runtime:)`).
+    public private(set) var assignments: [Assignment] = []
+    /// The assignments by key path, kept as they are added.
+    private(set) var index = PathIndex()
+    /// Whether two assignments name one key (not on consecutive lines) or a key is a glob: then the state is built
+    /// assignment by assignment, as for a configuration, rather than taken whole.
+    private(set) var needsResolving = false
+    /// The first `kernel.osrelease`, by position.
+    private var releasePosition: Int?
+
+    /// One entry per key as the input gave it, for readers of the values rather than the engine. Setting them
+    /// replaces every value, as adding each in turn would.
+    public var entries: [Entry] {
+        get {
+            assignments.map { assignment in
+                Entry(key: assignment.key.written, value: assignment.value, line: assignment.location.line,
+                      file: assignment.location.file == source ? nil : assignment.location.file)
+            }
+        }
+        set {
+            assignments = []
+            index = PathIndex()
+            needsResolving = false
+            releasePosition = nil
+            entriesCut = false
+            for entry in newValue { add(entry) }
+        }
+    }
     /// True when the input lists every key the kernel has (a dump, a /proc/sys tree), so that a missing key is
     /// evidence; fleet exports often carry only selected keys.
     public var isComplete = true
@@ -59,13 +87,16 @@ public struct RuntimeSnapshot: Sendable {
     }
 
     /// `kernel.osrelease`, which sets the target kernel unless the user names one.
-    public var release: String? { entries.first { $0.key == "kernel.osrelease" }?.value }
+    public var release: String? { releasePosition.map { assignments[$0].value } }
     public var kernel: KernelVersion? { release.flatMap(KernelVersion.init) }
 
     /// Adds a value; a repeated key continues a multi-line value (`sysctl -a` repeats `key =` on every line).
     mutating func append(key: String, value: String, line: Int) {
-        if let last = entries.last, last.key == key {
-            if last.value.utf8.count < InputReader.defaultSizeLimit { entries[entries.count - 1].value += "\n" + value }
+        if let last = assignments.last, last.key.written == key {
+            if last.value.utf8.count < InputReader.defaultSizeLimit {
+                assignments[assignments.count - 1] = Self.assignment(
+                    key: last.key, value: last.value + "\n" + value, line: last.location.line, file: last.location.file)
+            }
         } else {
             add(Entry(key: key, value: value, line: line))
         }
@@ -73,8 +104,11 @@ public struct RuntimeSnapshot: Sendable {
 
     /// Adds an entry, up to `maxEntries`; past it, one note says the rest were not read.
     mutating func add(_ entry: Entry) {
-        if entries.count < Self.maxEntries {
-            entries.append(entry)
+        if assignments.count < Self.maxEntries {
+            let key = SysctlKey(entry.key)
+            if key.isGlob || index.insert(key.path) != nil { needsResolving = true }
+            if releasePosition == nil, entry.key == "kernel.osrelease" { releasePosition = assignments.count }
+            assignments.append(Self.assignment(key: key, value: entry.value, line: entry.line, file: entry.file ?? source))
         } else if !entriesCut {
             entriesCut = true
             notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
@@ -82,33 +116,27 @@ public struct RuntimeSnapshot: Sendable {
         }
     }
 
+    private static func assignment(key: SysctlKey, value: String, line: Int, file: String) -> Assignment {
+        Assignment(key: key, value: value, ignoreFailure: false, location: SourceLocation(file: file, line: line, column: 1),
+                   valueColumn: key.written.utf8.count + 4)
+    }
+
     private var entriesCut = false
 
     /// The values as assignments, so that the same engine evaluates them.
     public func parsedFile() -> ParsedFile {
         var file = fileHeader()
-        file.statements.reserveCapacity(entries.count)
-        forEachAssignment { file.statements.append(.assignment($0)) }
+        file.statements = assignments.map { .assignment($0) }
         return file
     }
 
-    /// The file the values count as, without its statements: the linter builds its state from the entries
-    /// directly (`EffectiveState(runtime:)`), one pass rather than a list of 64,000 statements read back.
+    /// The file the values count as, without its statements: the linter takes its state from the snapshot's
+    /// assignments directly (`EffectiveState(runtime:)`).
     func fileHeader() -> ParsedFile {
         var file = ParsedFile(path: source)
         file.origin = .runtime
-        file.lineCount = entries.last?.line ?? 0
+        file.lineCount = assignments.last?.location.line ?? 0
         return file
-    }
-
-    /// Each value as the assignment the engine evaluates, in order.
-    func forEachAssignment(_ body: (Assignment) -> Void) {
-        for entry in entries {
-            body(Assignment(
-                key: SysctlKey(entry.key), value: entry.value, ignoreFailure: false,
-                location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
-                valueColumn: entry.key.utf8.count + 4))
-        }
     }
 
     /// The dotted name of a file under /proc/sys, as `sysctl -a` prints it: `/` and `.` swap, so an interface

@@ -10,22 +10,35 @@ public struct EffectiveState: Sendable {
         public var overridden: [Assignment]
     }
 
-    /// Explicit (non-glob) settings in the order their winners were written.
-    public private(set) var settings: [Setting] = []
+    /// Explicit (non-glob) keys' winning assignments, in the order each key was first written.
+    public private(set) var winners: [Assignment] = []
+    /// The assignments each winner overrode, oldest first, by the winner's position; most keys have none.
+    private var losers: [Int: [Assignment]] = [:]
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
     public private(set) var globs: [Assignment] = []
     public private(set) var exclusions: [Exclusion] = []
     /// The bytes of every glob's path together, kept as globs are added.
     private(set) var globBytes = 0
-    /// Settings by key path, at the same positions.
+    /// Winners by key path, at the same positions.
     private var index = PathIndex()
     private var fileOrder: [String] = []
+
+    /// Explicit settings in the order their winners were written: each winner with what it overrode.
+    public var settings: [Setting] {
+        winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
+    }
+
+    /// Positions of the winners that overrode something, in order.
+    var overriddenPositions: [Int] { losers.keys.sorted() }
+
+    /// The assignments the winner at `position` overrode, oldest first.
+    func overridden(at position: Int) -> [Assignment] { losers[position] ?? [] }
 
     public init(files: [ParsedFile] = []) {
         fileOrder = files.map(\.path)
         let statements = files.reduce(0) { $0 + $1.statements.count }
         index = PathIndex(capacity: statements)
-        settings.reserveCapacity(statements)
+        winners.reserveCapacity(statements)
         for file in files {
             for statement in file.statements {
                 switch statement {
@@ -37,12 +50,18 @@ public struct EffectiveState: Sendable {
         }
     }
 
-    /// A running kernel's values: each assignment is made and placed in one pass, while it is still in cache.
+    /// A running kernel's values. When no key repeats and none is a glob, as in any real snapshot, the
+    /// snapshot's assignments and index are the state as they stand: shared, not copied, and not visited again.
     public init(runtime: RuntimeSnapshot) {
         fileOrder = [runtime.source]
-        index = PathIndex(capacity: runtime.entries.count)
-        settings.reserveCapacity(runtime.entries.count)
-        runtime.forEachAssignment { add($0) }
+        if !runtime.needsResolving {
+            winners = runtime.assignments
+            index = runtime.index
+            return
+        }
+        index = PathIndex(capacity: runtime.assignments.count)
+        winners.reserveCapacity(runtime.assignments.count)
+        for assignment in runtime.assignments { add(assignment) }
     }
 
     private mutating func add(_ assignment: Assignment) {
@@ -54,11 +73,10 @@ public struct EffectiveState: Sendable {
         }
         // One hash per assignment: a new key (the common case) is inserted by the same lookup that finds a repeat.
         if let position = index.insert(key.path) {
-            // In place: copying the setting out would copy its growing `overridden` list on every duplicate.
-            settings[position].overridden.append(settings[position].winner)
-            settings[position].winner = assignment
+            losers[position, default: []].append(winners[position])
+            winners[position] = assignment
         } else {
-            settings.append(Setting(winner: assignment, overridden: []))
+            winners.append(assignment)
         }
     }
 
@@ -76,11 +94,11 @@ public struct EffectiveState: Sendable {
     public static let globBytesLimit = 64 * 1024
 
     /// Every assignment that takes effect: explicit winners, then globs.
-    public var effectiveAssignments: [Assignment] { settings.map(\.winner) + globs }
+    public var effectiveAssignments: [Assignment] { winners + globs }
 
     /// The same, without gathering them into an array first (a snapshot holds tens of thousands).
     public func forEachEffectiveAssignment(_ body: (Assignment) -> Void) {
-        for setting in settings { body(setting.winner) }
+        for winner in winners { body(winner) }
         for glob in globs { body(glob) }
     }
 
@@ -88,7 +106,7 @@ public struct EffectiveState: Sendable {
     /// matches it and is not excluded.
     public func assignment(for name: String) -> Assignment? {
         let path = SysctlKey(name).path
-        if let position = index.position(of: path) { return settings[position].winner }
+        if let position = index.position(of: path) { return winners[position] }
         if exclusions.contains(where: { $0.key.path == path }) { return nil }
         guard globBytes <= Self.globBytesLimit else { return nil }  // said once, by the glob check
         return globs.last { Glob.matches($0.key.path, path) }
@@ -98,7 +116,7 @@ public struct EffectiveState: Sendable {
     public var assignmentsLaterExcluded: [(Assignment, Exclusion)] {
         exclusions.compactMap { exclusion in
             guard let position = index.position(of: exclusion.key.path) else { return nil }
-            let winner = settings[position].winner
+            let winner = winners[position]
             return precedes(winner.location, exclusion.location) ? (winner, exclusion) : nil
         }
     }

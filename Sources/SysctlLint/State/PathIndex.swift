@@ -1,14 +1,16 @@
 /// The position of each key path in the order paths were first added: an open-addressing table of 8-byte slots
-/// (a 32-bit hash tag and a position) beside the list of paths.
+/// (32 bits of the path's hash and a position) beside the list of paths.
 ///
 /// A `[String: Int]` of a 64,000-key snapshot spread 2 MB of buckets, and every insert stored a reference to
 /// the key into a cold bucket: a fifth of the snapshot's run went to waiting on those stores. These slots take a
 /// third of the room and hold no references. The hash is the standard library's seeded one, so input cannot be
-/// crafted to collide; probing is linear, and the table doubles when half full.
+/// crafted to collide; probing is linear, and the table doubles when half full, placing each slot again by the
+/// hash bits it holds (no path is read back to grow it).
 struct PathIndex: Sendable {
     /// The paths, by position.
     private(set) var paths: [String] = []
-    /// 0 for an empty slot; else the hash's high 32 bits, then position + 1 in the low 32 bits.
+    /// 0 for an empty slot; else the hash's low 32 bits, then position + 1 in the low 32 bits. A slot's home is
+    /// those hash bits masked to the table's size (at most 2^30 slots).
     private var slots: [UInt64]
     private var mask: Int
 
@@ -25,13 +27,11 @@ struct PathIndex: Sendable {
     /// The position of `path`, or nil.
     func position(of path: String) -> Int? {
         let hash = Self.hash(path)
-        var slot = hash & mask
+        var slot = Int(hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { return nil }
-            if entry >> 32 == UInt64(UInt(bitPattern: hash) >> 32), paths[Int(entry & 0xFFFF_FFFF) - 1] == path {
-                return Int(entry & 0xFFFF_FFFF) - 1
-            }
+            if entry >> 32 == hash, paths[Int(entry & 0xFFFF_FFFF) - 1] == path { return Int(entry & 0xFFFF_FFFF) - 1 }
             slot = (slot + 1) & mask
         }
     }
@@ -40,16 +40,15 @@ struct PathIndex: Sendable {
     mutating func insert(_ path: String) -> Int? {
         if paths.count >= slots.count / 2 { grow() }
         let hash = Self.hash(path)
-        let tag = UInt64(UInt(bitPattern: hash) >> 32)
-        var slot = hash & mask
+        var slot = Int(hash) & mask
         while true {
             let entry = slots[slot]
             if entry == 0 { break }
-            if entry >> 32 == tag, paths[Int(entry & 0xFFFF_FFFF) - 1] == path { return Int(entry & 0xFFFF_FFFF) - 1 }
+            if entry >> 32 == hash, paths[Int(entry & 0xFFFF_FFFF) - 1] == path { return Int(entry & 0xFFFF_FFFF) - 1 }
             slot = (slot + 1) & mask
         }
         paths.append(path)
-        slots[slot] = tag << 32 | UInt64(paths.count)
+        slots[slot] = hash << 32 | UInt64(paths.count)
         return nil
     }
 
@@ -57,19 +56,19 @@ struct PathIndex: Sendable {
         let size = slots.count * 2
         var grown = [UInt64](repeating: 0, count: size)
         let mask = size - 1
-        for (offset, path) in paths.enumerated() {
-            let hash = Self.hash(path)
-            var slot = hash & mask
+        for entry in slots where entry != 0 {
+            var slot = Int(entry >> 32) & mask
             while grown[slot] != 0 { slot = (slot + 1) & mask }
-            grown[slot] = UInt64(UInt(bitPattern: hash) >> 32) << 32 | UInt64(offset + 1)
+            grown[slot] = entry
         }
         slots = grown
         self.mask = mask
     }
 
-    private static func hash(_ path: String) -> Int {
+    /// The low 32 bits of the seeded hash of the path's bytes.
+    private static func hash(_ path: String) -> UInt64 {
         var hasher = Hasher()
         UTF8Text.withBytes(path) { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        return hasher.finalize()
+        return UInt64(UInt32(truncatingIfNeeded: hasher.finalize()))
     }
 }
