@@ -81,6 +81,19 @@ import Testing
         }
     }
 
+    /// Keys past 64 UTF-16 units, which Foundation's comparison cannot order (two of these it called each less
+    /// than the other): the object's order must not depend on the order its members came in.
+    @Test func objectsWithLongKeysSortTheSameFromAnyOrder() {
+        let keys = [String(repeating: "!", count: 70), String(repeating: "!", count: 65) + "endarTime",
+                    "\u{FFFD}\u{FFFD}StIde(er" + String(repeating: "!", count: 120), "\u{FFFD}\u{FFFD}StIde(er" + String(repeating: "!", count: 110) + "endarTime",
+                    "calendarTime", "Floaton", "a", "B"]
+        var generator = SystemRandomNumberGenerator()
+        let first = JSONWriter.string(.object(keys.map { ($0, .int(1)) }), pretty: false)
+        for _ in 0..<50 {
+            #expect(JSONWriter.string(.object(keys.shuffled(using: &generator).map { ($0, .int(1)) }), pretty: false) == first)
+        }
+    }
+
     @Test func nonFiniteNumbersBecomeNull() {
         #expect(JSONWriter.string([.double(.infinity), .double(.nan)], pretty: false) == "[null,null]")
     }

@@ -114,9 +114,18 @@ public struct JSONWriter: Sendable {
 
     // MARK: Key order
 
+    /// Foundation's comparison is an order only for short text: past 64 UTF-16 units swift-corelibs-foundation can
+    /// call two different keys equal, or each less than the other, and a sort by it then depends on the order the
+    /// keys came in (fuzzing found a document that did not round-trip). Report keys are far shorter; an object
+    /// holding a longer key, which only input can make, is sorted by its keys' bytes: one order for all of them.
+    static let longestCollatedKey = 64
+
     static func sorted(_ pairs: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)] {
-        if pairs.count < 2 || zip(pairs, pairs.dropFirst()).allSatisfy({ precedes($0.key, $1.key) }) { return pairs }
-        return pairs.sorted { precedes($0.key, $1.key) }
+        guard pairs.count >= 2 else { return pairs }
+        let byBytes = pairs.contains { $0.key.utf16.count > longestCollatedKey }
+        func order(_ a: String, _ b: String) -> Bool { byBytes ? a.utf8.lexicographicallyPrecedes(b.utf8) : precedes(a, b) }
+        if zip(pairs, pairs.dropFirst()).allSatisfy({ order($0.key, $1.key) }) { return pairs }
+        return pairs.sorted { order($0.key, $1.key) }
     }
 
     /// `JSONSerialization`'s order: `compare` with `[.numeric, .caseInsensitive, .forcedOrdering]` in the system
