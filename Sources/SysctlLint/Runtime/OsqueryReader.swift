@@ -69,9 +69,9 @@ public final class OsqueryReader {
                 continue
             }
             if case .array(let rows)? = object["snapshot"] {
-                for row in rows { Self.add(row, line: number, to: &snapshot) }
+                for row in rows { add(row, line: number, to: &snapshot) }
             } else if let columns = object["columns"], case .object = columns, object["action"] != .string("removed") {
-                Self.add(columns, line: number, to: &snapshot)
+                add(columns, line: number, to: &snapshot)
             }
             current = snapshot
         }
@@ -132,7 +132,7 @@ public final class OsqueryReader {
                 index[host ?? ""] = hosts.count - 1
                 return hosts.count - 1
             }()
-            Self.add(row, line: number + 1, to: &hosts[slot])
+            add(row, line: number + 1, to: &hosts[slot])
         }
         return hosts
     }
@@ -161,9 +161,21 @@ public final class OsqueryReader {
         return nil
     }
 
-    static func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
+    func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
         guard case .string(let name)? = row["name"], !name.isEmpty else { return }
         let value = (row["current_value"] ?? row["value"]).map(\.plainText) ?? ""
-        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line))
+        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: key(name))
+    }
+
+    /// Every host of a fleet names the same few hundred keys: each is read as a key once, and its host's copies
+    /// share it. Up to `keysKept` distinct names, so that a log of made-up names cannot grow the table without end.
+    private var keys: [String: SysctlKey] = [:]
+    static let keysKept = 65_536
+
+    private func key(_ name: String) -> SysctlKey {
+        if let known = keys[name] { return known }
+        let key = SysctlKey(name)
+        if keys.count < Self.keysKept { keys[name] = key }
+        return key
     }
 }

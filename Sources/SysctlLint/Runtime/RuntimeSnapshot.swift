@@ -104,8 +104,12 @@ public struct RuntimeSnapshot: Sendable {
 
     /// Adds an entry, up to `maxEntries`; past it, one note says the rest were not read.
     mutating func add(_ entry: Entry) {
+        add(entry, key: SysctlKey(entry.key))
+    }
+
+    /// The same, with the entry's key already read (`key` is `SysctlKey(entry.key)`).
+    mutating func add(_ entry: Entry, key: SysctlKey) {
         if assignments.count < Self.maxEntries {
-            let key = SysctlKey(entry.key)
             if key.isGlob || index.insert(key.path) != nil { needsResolving = true }
             if releasePosition == nil, entry.key == "kernel.osrelease" { releasePosition = assignments.count }
             assignments.append(Self.assignment(key: key, value: entry.value, line: entry.line, file: entry.file ?? source))

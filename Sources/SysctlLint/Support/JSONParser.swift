@@ -22,11 +22,15 @@ package struct JSONParser {
         let containers: Set<String>
         /// The kept names as bytes, compared with a member name as written before any string is made of it.
         let keepingBytes: [[UInt8]]
+        /// Bit n set when a kept name is n bytes long (names of 64 bytes or more set bit 63): most members that are
+        /// left out are told apart by their length alone.
+        let keptLengths: UInt64
 
         package init(keeping: Set<String>, containers: Set<String> = []) {
             self.keeping = keeping
             self.containers = containers
             keepingBytes = keeping.map { Array($0.utf8) }
+            keptLengths = keepingBytes.reduce(0) { $0 | 1 << UInt64(min($1.count, 63)) }
         }
     }
 
@@ -65,6 +69,7 @@ package struct JSONParser {
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
+        guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return false }
         return filter.keepingBytes.contains { kept in
             kept.count == name.count
                 && (name.isEmpty || kept.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
