@@ -8,6 +8,26 @@ import Testing
         location: SourceLocation(file: "dir,a:b/100%.conf", line: 3, column: 7),
         message: "50% of\nthe value, really: yes", fix: "do x")
 
+    /// Workflow-command escaping on bytes gives what Foundation's replacements gave, and escapes every `:` and
+    /// `,` of a property, a combining mark after one included (the search on characters passed over those).
+    @Test func githubEscapingMatchesItsDefinition() {
+        func reference(_ text: String, property: Bool) -> String {
+            var out = text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+                .replacingOccurrences(of: "\n", with: "%0A")
+            if property { out = out.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C") }
+            return out
+        }
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Character] = ["a", "%", "\r", "\n", ":", ",", " ", "é", "2", "5"]
+        for _ in 0..<2000 {
+            let text = String((0..<Int.random(in: 0..<12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(GitHubReporter.data(text) == reference(text, property: false), "\(text.debugDescription)")
+            #expect(GitHubReporter.property(text) == reference(text, property: true), "\(text.debugDescription)")
+        }
+        #expect(GitHubReporter.property("a:\u{301}b,\u{301}c") == "a%3A\u{301}b%2C\u{301}c")
+        #expect(GitHubReporter.data("x\r\ny") == "x%0D%0Ay")
+    }
+
     @Test func githubEscapesDataAndProperties() {
         let line = GitHubReporter().annotations([Self.finding])
         #expect(line == "::warning file=dir%2Ca%3Ab/100%25.conf,line=3,col=7,title=sysctl-lint r::50%25 of\\nthe value, really: yes%0Afix: do x\n")

@@ -75,15 +75,29 @@ public struct GitHubReporter: Sendable {
         }
     }
 
-    /// Message data: `%` first, then the line breaks.
-    static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
+    /// Message data: `%` and the line breaks escaped, byte by byte (Foundation's search went through UTF-16 and
+    /// took a fleet report most of its time; it also passed over a `:` that a combining mark followed).
+    static func data(_ text: String) -> String { escaped(text, separators: false) }
 
     /// Property values additionally escape `:` and `,`, which separate properties.
-    static func property(_ text: String) -> String {
-        data(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    static func property(_ text: String) -> String { escaped(text, separators: true) }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+
+    private static func escaped(_ text: String, separators: Bool) -> String {
+        func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "%") || byte == 0x0D || byte == 0x0A
+                || separators && (byte == UInt8(ascii: ":") || byte == UInt8(ascii: ","))
+        }
+        return UTF8Text.withBytes(text) { bytes in
+            guard bytes.contains(where: special) else { return text }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count + 16)
+            for byte in bytes {
+                guard special(byte) else { out.append(byte); continue }
+                out.append(contentsOf: [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 }
