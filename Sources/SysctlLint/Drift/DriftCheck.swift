@@ -50,7 +50,10 @@ public struct DriftCheck: Sendable {
 
     private func drift(_ assignment: Assignment, running: String, source: String, viaGlob: Bool, key: String? = nil) -> Finding {
         let name = key ?? assignment.key.name
-        let shown = running.replacingOccurrences(of: "\t", with: " ")
+        // Tabs (sysctl's field separator) shown as blanks, byte by byte: a fleet with a configuration has a drift
+        // finding per host and key, and Foundation's replacement goes through UTF-16.
+        let shown = UTF8Text.contains(running) { $0 == 0x09 }
+            ? String(decoding: running.utf8.map { $0 == 0x09 ? 0x20 : $0 }, as: UTF8.self) : running
         return Finding(
             rule: "drift-value", severity: .warning, key: name, value: assignment.value, location: assignment.valueLocation,
             message: "the configuration sets \(name) = \(assignment.value)\(viaGlob ? " (through this glob)" : ""), but the running kernel (\(source)) has \(shown): either the configuration was not applied since it changed, or something writes the key at runtime",
