@@ -167,6 +167,15 @@ import Testing
         #expect(onRuntime.findings.contains { $0.rule == "drift-value" }, "drift is reported whichever state is evaluated")
     }
 
+    /// sysctl separates a value's fields with tabs; a drift message shows them as blanks.
+    @Test func driftShowsTabsAsBlanks() throws {
+        let config = ConfigParser().parse(SourceText(path: "a.conf", text: "net.ipv4.ip_local_port_range = 1024 60000\n"))
+        let runtime = SysctlDumpReader().read(text: "net.ipv4.ip_local_port_range = 1024\t65000\u{301}\t7\n", source: "live.txt")
+        let drift = try #require(Linter(knowledge: Fixtures.knowledge).lint(LintRequest(config: [config], runtime: runtime))
+            .findings.first { $0.rule == "drift-value" })
+        #expect(drift.message.contains("has 1024 65000\u{301} 7:"), "\(drift.message)")
+    }
+
     @Test func fleetSummaryCountsHostsPerRule() throws {
         var summary = FleetSummary()
         let linter = Linter(knowledge: Fixtures.knowledge)
