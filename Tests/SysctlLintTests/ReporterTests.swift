@@ -26,6 +26,7 @@ import Testing
         }
         #expect(GitHubReporter.property("a:\u{301}b,\u{301}c") == "a%3A\u{301}b%2C\u{301}c")
         #expect(GitHubReporter.data("x\r\ny") == "x%0D%0Ay")
+        #expect(GitHubReporter.data("3%\u{301}x\u{1F3FB}") == "3%25\u{301}x\u{1F3FB}")
     }
 
     @Test func githubEscapesDataAndProperties() {
