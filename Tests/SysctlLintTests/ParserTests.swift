@@ -157,6 +157,20 @@ import Testing
         #expect(SysctlKey.swapSeparators(path) == (key.utf8.first(where: { $0 == 0x2E || $0 == 0x2F }) == 0x2E ? key : SysctlKey.swapSeparators(key)))
     }
 
+    /// The one-pass key reading against its definition: the path is the written key with separators swapped when
+    /// the first one is a `.`, then simplified; the name swaps back; globs hold `*`, `?` or `[`.
+    @Test func keysReadInOnePassMatchTheirDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [String] = ["a", "b", ".", "/", ".", "/", "*", "[", " ", "é"]
+        for _ in 0..<20_000 {
+            let written = (0..<Int.random(in: 0..<9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let key = SysctlKey(written)
+            #expect(key.path == SysctlKey.simplify(SysctlKey.toPath(written)), "\(written.debugDescription)")
+            #expect(key.name == SysctlKey.swapSeparators(key.path), "\(written.debugDescription)")
+            #expect(key.isGlob == written.contains { $0 == "*" || $0 == "?" || $0 == "[" })
+        }
+    }
+
     /// The byte scans of `spellingIssues` against the definition on strings.
     @Test(arguments: ["net.ipv4.tcp_fin_timeout", "proc/sys/net/core/somaxconn", "proc.sys.vm.swappiness", "proc/sys",
                       "proc/sysx/a", "/proc/sys/a", "net..ipv4.x", "net//ipv4/x", "net.ipv4.", "net/ipv4/", "a/../b", "..",

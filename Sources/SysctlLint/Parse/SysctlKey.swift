@@ -19,18 +19,31 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     public init(_ written: String) {
         self.written = written
-        // One pass over the written bytes finds the first separator and any glob character (every key of a
-        // 64,000-line snapshot comes through here).
-        var firstSeparator: UInt8 = 0, glob = false
+        // One pass over the written bytes finds the first separator, any glob character, and whether the path
+        // needs simplifying (every key of a 64,000-line snapshot comes through here). The path's separator is the
+        // first separator written; the other separator byte stands for a `.` in the path, so a component made of
+        // it alone is a `.` component.
+        let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
+        var separator: UInt8 = 0, glob = false, simple = true
         UTF8Text.withBytes(written) { bytes in
+            var atComponentStart = true  // a leading separator makes an empty first component
+            var componentIsDot = false
             for byte in bytes {
-                if firstSeparator == 0, byte == UInt8(ascii: ".") || byte == UInt8(ascii: "/") { firstSeparator = byte }
                 if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") { glob = true }
+                if separator == 0, byte == dot || byte == slash { separator = byte }
+                if byte == separator {
+                    if atComponentStart || componentIsDot { simple = false }
+                    atComponentStart = true
+                    componentIsDot = false
+                } else {
+                    componentIsDot = atComponentStart && byte == (separator == dot ? slash : dot)
+                    atComponentStart = false
+                }
             }
+            if bytes.isEmpty || atComponentStart || componentIsDot { simple = false }
         }
-        let dotted = firstSeparator == UInt8(ascii: ".")
-        let unsimplified = dotted ? Self.swapSeparators(written) : written
-        let simple = Self.isSimple(unsimplified)
+        let dotted = separator == dot
+        let unsimplified = dotted ? UTF8Text.swapping(dot, slash, in: written, knownToOccur: true) : written
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
         self.isGlob = glob

@@ -57,9 +57,10 @@ enum UTF8Text {
     }
 
     /// `text` with every `from` byte replaced by `to` and the reverse (both ASCII); the original when neither occurs.
-    static func swapping(_ from: UInt8, _ to: UInt8, in text: String) -> String {
+    /// `knownToOccur`: the caller has seen one of them, so the text is not scanned for them first.
+    static func swapping(_ from: UInt8, _ to: UInt8, in text: String, knownToOccur: Bool = false) -> String {
         var contiguous = text
-        guard contiguous.withUTF8({ $0.contains { $0 == from || $0 == to } }) else { return text }
+        guard knownToOccur || contiguous.withUTF8({ $0.contains { $0 == from || $0 == to } }) else { return text }
         return contiguous.withUTF8 { source in
             String(unsafeUninitializedCapacity: source.count) { buffer in
                 for index in 0..<source.count {
