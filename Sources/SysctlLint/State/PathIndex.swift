@@ -9,8 +9,8 @@
 struct PathIndex: Sendable {
     /// The paths, by position.
     private(set) var paths: [String] = []
-    /// 0 for an empty slot; else the hash's low 32 bits, then position + 1 in the low 32 bits. A slot's home is
-    /// those hash bits masked to the table's size (at most 2^30 slots).
+    /// 0 for an empty slot; else the hash's low 32 bits in the high half and position + 1 in the low half. A slot's
+    /// home is those hash bits masked to the table's size.
     private var slots: [UInt64]
     private var mask: Int
 
@@ -26,30 +26,30 @@ struct PathIndex: Sendable {
 
     /// The position of `path`, or nil.
     func position(of path: String) -> Int? {
-        let hash = Self.hash(path)
-        var slot = Int(hash) & mask
-        while true {
-            let entry = slots[slot]
-            if entry == 0 { return nil }
-            if entry >> 32 == hash, paths[Int(entry & 0xFFFF_FFFF) - 1] == path { return Int(entry & 0xFFFF_FFFF) - 1 }
-            slot = (slot + 1) & mask
-        }
+        probe(path, hash: Self.hash(path)).position
     }
 
     /// Adds `path` at the next position and returns nil, or returns the position it already has.
     mutating func insert(_ path: String) -> Int? {
         if paths.count >= slots.count / 2 { grow() }
         let hash = Self.hash(path)
+        let found = probe(path, hash: hash)
+        if let position = found.position { return position }
+        paths.append(path)
+        slots[found.slot] = hash << 32 | UInt64(paths.count)
+        return nil
+    }
+
+    /// Where `path` stands: its position, or the empty slot that ends its probe.
+    private func probe(_ path: String, hash: UInt64) -> (slot: Int, position: Int?) {
         var slot = Int(hash) & mask
         while true {
             let entry = slots[slot]
-            if entry == 0 { break }
-            if entry >> 32 == hash, paths[Int(entry & 0xFFFF_FFFF) - 1] == path { return Int(entry & 0xFFFF_FFFF) - 1 }
+            if entry == 0 { return (slot, nil) }
+            let position = Int(entry & 0xFFFF_FFFF) - 1
+            if entry >> 32 == hash, paths[position] == path { return (slot, position) }
             slot = (slot + 1) & mask
         }
-        paths.append(path)
-        slots[slot] = hash << 32 | UInt64(paths.count)
-        return nil
     }
 
     private mutating func grow() {
