@@ -171,6 +171,22 @@ import Testing
         }
     }
 
+    /// The branch-free scan of a key's bytes against the definition on strings: its path needs no simplifying
+    /// exactly when the path is simple, and the separator is the first `.` or `/` written.
+    @Test func keyScansMatchTheirDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [String] = ["a", "0", ".", "/", ".", "/", "*", "?", "[", "\u{0}", "é"]
+        for _ in 0..<20_000 {
+            let written = (0..<Int.random(in: 0..<10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let scan = UTF8Text.withBytes(written) { SysctlKey.scan($0) }
+            let firstSeparator = written.utf8.first { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") } ?? 0
+            #expect(scan.separator == firstSeparator, "\(written.debugDescription)")
+            #expect(scan.isSimple == (!written.isEmpty && SysctlKey.isSimple(SysctlKey.toPath(written))), "\(written.debugDescription)")
+            #expect(scan.isGlob == written.contains { $0 == "*" || $0 == "?" || $0 == "[" })
+            #expect(scan.isASCII == written.utf8.allSatisfy { $0 < 0x80 })
+        }
+    }
+
     /// The byte scans of `spellingIssues` against the definition on strings.
     @Test(arguments: ["net.ipv4.tcp_fin_timeout", "proc/sys/net/core/somaxconn", "proc.sys.vm.swappiness", "proc/sys",
                       "proc/sysx/a", "/proc/sys/a", "net..ipv4.x", "net//ipv4/x", "net.ipv4.", "net/ipv4/", "a/../b", "..",

@@ -33,9 +33,9 @@ public struct DriftCheck: Sendable {
             }
         }
         // Keys a glob sets and no explicit line overrides.
-        if !state.globs.isEmpty, !state.globComparisonsFit(keys: runtime.assignments.count) {
+        if !state.globs.isEmpty, !state.globComparisonsFit(keys: runtime.count) {
             findings.append(Finding(rule: "drift-value", severity: .info, location: state.globs.first?.location,
-                                    message: "\(runtime.assignments.count) running keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); drift of keys set only by globs was not checked"))
+                                    message: "\(runtime.count) running keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs); drift of keys set only by globs was not checked"))
         } else if !state.globs.isEmpty {
             for running in runtime.assignments {
                 let key = running.key

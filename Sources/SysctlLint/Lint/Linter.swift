@@ -102,9 +102,12 @@ public struct Linter: Sendable {
         }
         var findings: [Finding] = []
         // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
-        state.forEachEffectiveAssignment { assignment in
-            let matching = rulesByKey.rules(for: assignment.key.path).filter(isActive.contains)
-            guard !matching.isEmpty, accepted(assignment) else { return }
+        // Rows of a snapshot that no rule watches (most of them) never become assignments.
+        state.forEachEffectiveAssignment(watched: rulesByKey.watched, selecting: { path, hash -> [Int]? in
+            let matching = rulesByKey.rules(for: path, hash: hash).filter(isActive.contains)
+            return matching.isEmpty ? nil : matching
+        }) { assignment, matching in
+            guard accepted(assignment) else { return }
             let name = assignment.key.name
             let defaultText = catalogue.defaultText(for: name, kernel: kernel)
             if skipDefaults, let defaultText, DriftCheck.same(defaultText, assignment.value) { return }
@@ -182,17 +185,21 @@ extension ParameterCatalogue {
 
 /// Which rules watch a key: exact keys by dictionary, patterns by glob match. Keeps rule order.
 struct RuleKeyIndex: Sendable {
-    private var exact: [String: [Int]] = [:]
+    /// Exact key paths, and the rules watching each at the same positions.
+    private var exact = PathIndex()
+    private var exactRules: [[Int]] = []
     /// Patterns kept as bytes, split once rather than once per key, with the literal text before their first
     /// wildcard: a key that does not start with it is passed over without being copied (every key of a snapshot
     /// is asked about).
     private var patterns: [(pattern: [UInt8], prefix: [UInt8], rule: Int)] = []
+    /// Every path a rule may match: its exact paths and its patterns' prefixes.
+    private(set) var watched = PathFilter()
 
     init(_ rules: [Rule]) {
         for (index, rule) in rules.enumerated() where !rule.builtin {
             for key in rule.keys.map(SysctlKey.init) {
                 guard key.isGlob else {
-                    exact[key.path, default: []].append(index)
+                    if let position = exact.insert(key.path) { exactRules[position].append(index) } else { exactRules.append([index]) }
                     continue
                 }
                 let pattern = Array(key.path.utf8)
@@ -200,17 +207,21 @@ struct RuleKeyIndex: Sendable {
                 patterns.append((pattern, Array(pattern[..<(wildcard ?? pattern.endIndex)]), index))
             }
         }
+        watched = PathFilter(exact: exact.paths, prefixes: patterns.map(\.prefix))
     }
 
     func rules(for path: String) -> [Int] {
-        var found = exact[path] ?? []
+        UTF8Text.withBytes(path) { rules(for: $0, hash: HashSlots.hash($0)) }
+    }
+
+    /// The rules watching the path with these bytes, whose `HashSlots.hash` is `hash`.
+    func rules(for path: UnsafeBufferPointer<UInt8>, hash: UInt32) -> [Int] {
+        var found = exact.position(of: path, hash: hash).map { exactRules[$0] } ?? []
         guard !patterns.isEmpty else { return found }
         var bytes: [UInt8]? = nil  // copied once per key, and only when some pattern's prefix fits
-        UTF8Text.withBytes(path) { text in
-            for entry in patterns where text.starts(with: entry.prefix) {
-                if bytes == nil { bytes = Array(text) }
-                if let bytes, Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
-            }
+        for entry in patterns where path.starts(with: entry.prefix) {
+            if bytes == nil { bytes = Array(path) }
+            if let bytes, Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
         }
         return found.count > 1 ? Array(Set(found)).sorted() : found
     }

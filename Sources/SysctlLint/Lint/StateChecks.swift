@@ -60,7 +60,7 @@ struct StateChecks {
 
     private func overrides(into findings: inout [Finding]) {
         for position in state.overriddenPositions {
-            let winner = state.winners[position]
+            let winner = state.winner(at: position)
             for loser in state.overridden(at: position) {
                 let name = loser.key.name
                 let place = winner.location.place(from: loser.location)
@@ -79,9 +79,9 @@ struct StateChecks {
     /// comes later (it looks as if it should win) or sets a different value.
     private func globsOverridden() -> [Finding] {
         guard !state.globs.isEmpty else { return [] }
-        guard state.globComparisonsFit(keys: state.winners.count) else {
+        guard state.globComparisonsFit(keys: state.winnerCount) else {
             return [Finding(rule: "glob-overridden-by-key", severity: .info, location: state.globs.first?.location,
-                            message: "\(state.winners.count) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs, or globs longer than \(EffectiveState.globBytesLimit / 1024) KiB together); which globs explicit keys override was not checked, and globs are not used for figures")]
+                            message: "\(state.winnerCount) keys and \(state.globs.count) globs are too many to compare (more than \(EffectiveState.globComparisonLimit) pairs, or globs longer than \(EffectiveState.globBytesLimit / 1024) KiB together); which globs explicit keys override was not checked, and globs are not used for figures")]
         }
         var findings: [Finding] = []
         for explicit in state.winners {

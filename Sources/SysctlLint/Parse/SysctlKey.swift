@@ -12,41 +12,101 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `name` is `written` itself: a dotted key that simplifying left alone swaps back to what was written,
     /// so the common case builds no second string.
-    private let nameIsWritten: Bool
+    let nameIsWritten: Bool
     /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245 (asked of every key many times,
     /// so worked out once).
     public let isGlob: Bool
 
     public init(_ written: String) {
         self.written = written
-        // One pass over the written bytes finds the first separator, any glob character, and whether the path
-        // needs simplifying (every key of a 64,000-line snapshot comes through here). The path's separator is the
-        // first separator written; the other separator byte stands for a `.` in the path, so a component made of
-        // it alone is a `.` component.
         let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
-        var separator: UInt8 = 0, glob = false, simple = true
-        UTF8Text.withBytes(written) { bytes in
-            var atComponentStart = true  // a leading separator makes an empty first component
-            var componentIsDot = false
-            for byte in bytes {
-                if byte == UInt8(ascii: "*") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "[") { glob = true }
-                if separator == 0, byte == dot || byte == slash { separator = byte }
-                if byte == separator {
-                    if atComponentStart || componentIsDot { simple = false }
-                    atComponentStart = true
-                    componentIsDot = false
-                } else {
-                    componentIsDot = atComponentStart && byte == (separator == dot ? slash : dot)
-                    atComponentStart = false
-                }
-            }
-            if bytes.isEmpty || atComponentStart || componentIsDot { simple = false }
-        }
+        let scan = UTF8Text.withBytes(written) { Self.scan($0) }
+        let separator = scan.separator, glob = scan.isGlob, simple = scan.isSimple
         let dotted = separator == dot
         let unsimplified = dotted ? UTF8Text.swapping(dot, slash, in: written, knownToOccur: true) : written
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
         self.isGlob = glob
+    }
+
+    /// What one pass over a written key's bytes finds.
+    struct Scan {
+        /// The first separator (`.` or `/`), or 0 for none.
+        var separator: UInt8 = 0
+        var isGlob = false
+        /// No empty or `.` component: the path needs no simplifying.
+        var isSimple = true
+        var isASCII = true
+    }
+
+    /// A written key's bytes read eight at a time (every key of a 64,000-line snapshot comes through here): a word
+    /// at once is tested for non-ASCII and glob bytes and for where `.` and `/` stand, and only those separators
+    /// are looked at one by one. The path's separator is the first separator written, and `.` and `/` differ in
+    /// their last bit alone: the other separator byte stands for a `.` in the path. The path is simple when no
+    /// component is empty (a leading, trailing or doubled separator) and none is the other separator alone, which
+    /// is a `.` component.
+    static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> Scan {
+        var result = Scan()
+        let count = bytes.count
+        guard count > 0, let base = bytes.baseAddress else {
+            result.isSimple = false
+            return result
+        }
+        let raw = UnsafeRawPointer(base)
+        var high: UInt64 = 0, glob: UInt64 = 0
+        var separator: UInt8 = 0
+        var offset = 0
+        while offset < count {
+            var word: UInt64
+            if count - offset >= 8 {
+                word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            } else {  // the last bytes, padded with a byte of a name
+                word = 0x6161_6161_6161_6161
+                for index in 0..<(count - offset) {
+                    let shift = UInt64(index * 8)
+                    word = word & ~(0xFF << shift) | UInt64(base[offset + index]) << shift
+                }
+            }
+            high |= word
+            glob |= Self.zeroBytes(word ^ Self.broadcast("*")) | Self.zeroBytes(word ^ Self.broadcast("?"))
+                | Self.zeroBytes(word ^ Self.broadcast("["))
+            var separators = Self.zeroBytes((word | Self.broadcast(0x01)) ^ Self.broadcast("/"))  // `.` and `/`
+            while separators != 0 {
+                let index = offset + separators.trailingZeroBitCount / 8
+                separators &= separators - 1
+                let byte = base[index]
+                if separator == 0 {
+                    separator = byte
+                    if index == 0 { result.isSimple = false }
+                }
+                guard byte == separator else { continue }
+                // The component after this separator: empty (the end, or another separator), or the other
+                // separator alone.
+                let next = index + 1 < count ? base[index + 1] : separator
+                if next == separator || (next == separator ^ 1 && (index + 2 == count || base[index + 2] == separator)) {
+                    result.isSimple = false
+                }
+            }
+            offset += 8
+        }
+        result.isASCII = high & Self.broadcast(0x80) == 0
+        result.isGlob = glob != 0
+        result.separator = separator
+        return result
+    }
+
+    /// `byte` in every byte of a word.
+    @inline(__always)
+    private static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    @inline(__always)
+    private static func broadcast(_ character: Unicode.Scalar) -> UInt64 { broadcast(UInt8(ascii: character)) }
+
+    /// 0x80 in each byte of `word` that is zero, and nothing elsewhere (no carry crosses a byte).
+    @inline(__always)
+    private static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low = broadcast(0x7F)
+        return ~((word & low) &+ low | word | low)
     }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface

@@ -13,6 +13,9 @@ public final class LineStream {
     public private(set) var lineNumber = 0
     /// Bytes of the lines returned so far, for readers that bound what one host may hold.
     public private(set) var bytesConsumed = 0
+    /// The input's size when known before reading it (a regular file, bytes in memory), so that readers can
+    /// reserve room once rather than grow by copying.
+    public private(set) var sizeHint: Int?
     /// What one host's snapshot may hold (a `sysctl -a` of a large host is a few MiB): a bigger one is cut there
     /// with a note, so that `--snapshot - </dev/zero` ends.
     public static let hostSizeLimit = 64 * 1024 * 1024
@@ -36,6 +39,8 @@ public final class LineStream {
                 ? "cannot open the file for reading (permission denied?)" : "no such file or directory")
         }
         self.init(handle: handle, closeWhenDone: true)
+        var status = stat()
+        if fstat(handle.fileDescriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG { sizeHint = Int(status.st_size) }
     }
 
     /// Lines of bytes already in memory (rule examples, fuzzing, tests).
@@ -43,6 +48,7 @@ public final class LineStream {
         self.init(handle: FileHandle.nullDevice, closeWhenDone: false)
         buffer = bytes
         finished = true
+        sizeHint = bytes.count
     }
 
     deinit {
@@ -109,6 +115,45 @@ public final class LineStream {
                 return line
             }
             // Keep only the unread tail, then read the next chunk behind it.
+            if start > 0 {
+                buffer.removeFirst(start)
+                scanned -= start
+                start = 0
+            }
+            readChunk()
+        }
+    }
+
+    /// Calls `body` with each remaining line (its bytes, valid during the call, and its number) until it returns
+    /// false or the input ends: the lines of `nextLine()`, read in place, a chunk's lines under one buffer access.
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Int) -> Bool) {
+        while true {
+            var stopped = false
+            buffer.withUnsafeBufferPointer { all in
+                guard let base = all.baseAddress else { return }
+                var from = max(start, scanned)
+                while !stopped, from < all.count, let found = memchr(base + from, 0x0A, all.count - from) {
+                    let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    var end = newline
+                    if end > start && all[end - 1] == 0x0D { end -= 1 }
+                    let line = UnsafeBufferPointer(rebasing: all[start..<end])
+                    bytesConsumed += newline + 1 - start
+                    start = newline + 1
+                    scanned = start
+                    lineNumber += 1
+                    stopped = !body(line, lineNumber)
+                    from = start
+                }
+                if !stopped { scanned = all.count }
+            }
+            if stopped { return }
+            // The rest (a line cut at the size limit, the last line without a newline, the next chunk) as
+            // `nextLine()` handles it.
+            if buffer.count - start > InputReader.defaultSizeLimit || finished {
+                guard let line = nextLine() else { return }
+                if !line.withUnsafeBufferPointer({ body($0, lineNumber) }) { return }
+                continue
+            }
             if start > 0 {
                 buffer.removeFirst(start)
                 scanned -= start

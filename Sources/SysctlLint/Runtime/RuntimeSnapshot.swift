@@ -21,30 +21,33 @@ public struct RuntimeSnapshot: Sendable {
     public var source: String
     /// The host the values belong to, when the input names one (fleet exports).
     public var host: String?
-    /// The values as the engine evaluates them, in the order read: made as each value is read, so that no later
-    /// pass over tens of thousands of entries has to bring them back into cache (see `EffectiveState(runtime:)`).
-    public private(set) var assignments: [Assignment] = []
-    /// The assignments by key path, kept as they are added.
-    private(set) var index = PathIndex()
-    /// Whether two assignments name one key (not on consecutive lines) or a key is a glob: then the state is built
-    /// assignment by assignment, as for a configuration, rather than taken whole.
-    private(set) var needsResolving = false
+    /// The values in the order read, as rows over the input's bytes: assignments are made from them only when
+    /// something asks (see `SnapshotTable`).
+    private(set) var table = SnapshotTable()
     /// The first `kernel.osrelease`, by position.
     private var releasePosition: Int?
+
+    /// The values as the engine evaluates them, in the order read. Each call makes them all: the linter takes
+    /// its state from the rows (`EffectiveState(runtime:)`).
+    public var assignments: [Assignment] {
+        (0..<table.count).map { table.assignment(at: $0, source: source) }
+    }
+
+    /// How many values the snapshot holds.
+    public var count: Int { table.count }
 
     /// One entry per key as the input gave it, for readers of the values rather than the engine. Setting them
     /// replaces every value, as adding each in turn would.
     public var entries: [Entry] {
         get {
-            assignments.map { assignment in
-                Entry(key: assignment.key.written, value: assignment.value, line: assignment.location.line,
-                      file: assignment.location.file == source ? nil : assignment.location.file)
+            (0..<table.count).map { position in
+                let file = table.file(at: position)
+                return Entry(key: table.written(at: position), value: table.value(at: position),
+                             line: table.rows[position].line, file: file == source ? nil : file)
             }
         }
         set {
-            assignments = []
-            index = PathIndex()
-            needsResolving = false
+            table = SnapshotTable()
             releasePosition = nil
             entriesCut = false
             for entry in newValue { add(entry) }
@@ -87,42 +90,60 @@ public struct RuntimeSnapshot: Sendable {
     }
 
     /// `kernel.osrelease`, which sets the target kernel unless the user names one.
-    public var release: String? { releasePosition.map { assignments[$0].value } }
+    public var release: String? { releasePosition.map { table.value(at: $0) } }
     public var kernel: KernelVersion? { release.flatMap(KernelVersion.init) }
+
+    /// Makes room for the values of an input of this size, as `SnapshotTable.reserveCapacity` does.
+    mutating func reserveCapacity(forInputBytes size: Int) {
+        table.reserveCapacity(forInputBytes: size, rows: Self.maxEntries)
+    }
 
     /// Adds a value; a repeated key continues a multi-line value (`sysctl -a` repeats `key =` on every line).
     mutating func append(key: String, value: String, line: Int) {
-        if let last = assignments.last, last.key.written == key {
-            if last.value.utf8.count < InputReader.defaultSizeLimit {
-                assignments[assignments.count - 1] = Self.assignment(
-                    key: last.key, value: last.value + "\n" + value, line: last.location.line, file: last.location.file)
-            }
-        } else {
-            add(Entry(key: key, value: value, line: line))
+        UTF8Text.withBytes(key) { key in UTF8Text.withBytes(value) { value in append(key: key, value: value, line: line) } }
+    }
+
+    /// The same, on the bytes of a line.
+    mutating func append(key: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, line: Int) {
+        switch table.append(key: key, value: value, line: line, rowLimit: Self.maxEntries, valueLimit: InputReader.defaultSizeLimit) {
+        case .added: noteRelease(key.count == Self.releaseKey.count && key.elementsEqual(Self.releaseKey))
+        case .continued: break
+        case .noRoom: _ = roomForOne(line: line, file: nil)
         }
     }
 
     /// Adds an entry, up to `maxEntries`; past it, one note says the rest were not read.
     mutating func add(_ entry: Entry) {
-        add(entry, key: SysctlKey(entry.key))
+        guard roomForOne(line: entry.line, file: entry.file) else { return }
+        UTF8Text.withBytes(entry.key) { key in
+            UTF8Text.withBytes(entry.value) { value in table.add(written: key, value: value, line: entry.line, file: entry.file) }
+        }
+        noteRelease(entry.key == "kernel.osrelease")
     }
 
     /// The same, with the entry's key already read (`key` is `SysctlKey(entry.key)`).
     mutating func add(_ entry: Entry, key: SysctlKey) {
-        if assignments.count < Self.maxEntries {
-            if key.isGlob || index.insert(key.path) != nil { needsResolving = true }
-            if releasePosition == nil, entry.key == "kernel.osrelease" { releasePosition = assignments.count }
-            assignments.append(Self.assignment(key: key, value: entry.value, line: entry.line, file: entry.file ?? source))
-        } else if !entriesCut {
-            entriesCut = true
-            notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: entry.file ?? source, line: entry.line, column: 1),
-                                 message: "more than \(Self.maxEntries) keys for one host, far more than any kernel has; the rest were not read"))
-        }
+        guard roomForOne(line: entry.line, file: entry.file) else { return }
+        UTF8Text.withBytes(entry.value) { value in table.add(key: key, value: value, line: entry.line, file: entry.file) }
+        noteRelease(entry.key == "kernel.osrelease")
     }
 
-    private static func assignment(key: SysctlKey, value: String, line: Int, file: String) -> Assignment {
-        Assignment(key: key, value: value, ignoreFailure: false, location: SourceLocation(file: file, line: line, column: 1),
-                   valueColumn: key.written.utf8.count + 4)
+    private static let releaseKey = Array("kernel.osrelease".utf8)
+
+    /// Whether another value fits under `maxEntries`; the first that does not is noted.
+    private mutating func roomForOne(line: Int, file: String?) -> Bool {
+        if table.count < Self.maxEntries { return true }
+        if !entriesCut {
+            entriesCut = true
+            notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: file ?? source, line: line, column: 1),
+                                 message: "more than \(Self.maxEntries) keys for one host, far more than any kernel has; the rest were not read"))
+        }
+        return false
+    }
+
+    /// Remembers the first `kernel.osrelease`, just added.
+    private mutating func noteRelease(_ isRelease: Bool) {
+        if isRelease, releasePosition == nil { releasePosition = table.count - 1 }
     }
 
     private var entriesCut = false
@@ -139,7 +160,7 @@ public struct RuntimeSnapshot: Sendable {
     func fileHeader() -> ParsedFile {
         var file = ParsedFile(path: source)
         file.origin = .runtime
-        file.lineCount = assignments.last?.location.line ?? 0
+        file.lineCount = table.rows.last?.line ?? 0
         return file
     }
 

@@ -10,8 +10,17 @@ public struct EffectiveState: Sendable {
         public var overridden: [Assignment]
     }
 
-    /// Explicit (non-glob) keys' winning assignments, in the order each key was first written.
-    public private(set) var winners: [Assignment] = []
+    /// Explicit (non-glob) keys' winning assignments, in the order each key was first written. For a snapshot's
+    /// values taken whole, each call makes them all: the linter visits them through `forEachEffectiveAssignment`.
+    public var winners: [Assignment] {
+        guard let taken else { return explicit }
+        return (0..<taken.table.count).map { taken.table.assignment(at: $0, source: taken.source) }
+    }
+    /// The winners, unless the state is a snapshot's values taken whole.
+    private var explicit: [Assignment] = []
+    /// A snapshot's values, when no key repeats and none is a glob (as in any real snapshot): the state is its rows
+    /// as they stand, and an assignment is made only for a row something asks about.
+    private var taken: (table: SnapshotTable, source: String, index: HashSlots)?
     /// The assignments each winner overrode, oldest first, by the winner's position; most keys have none.
     private var losers: [Int: [Assignment]] = [:]
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
@@ -19,7 +28,7 @@ public struct EffectiveState: Sendable {
     public private(set) var exclusions: [Exclusion] = []
     /// The bytes of every glob's path together, kept as globs are added.
     private(set) var globBytes = 0
-    /// Winners by key path, at the same positions.
+    /// Winners by key path, at the same positions (unless taken from a snapshot, which has its own index).
     private var index = PathIndex()
     private var fileOrder: [String] = []
 
@@ -38,7 +47,7 @@ public struct EffectiveState: Sendable {
         fileOrder = files.map(\.path)
         let statements = files.reduce(0) { $0 + $1.statements.count }
         index = PathIndex(capacity: statements)
-        winners.reserveCapacity(statements)
+        explicit.reserveCapacity(statements)
         for file in files {
             for statement in file.statements {
                 switch statement {
@@ -51,17 +60,31 @@ public struct EffectiveState: Sendable {
     }
 
     /// A running kernel's values. When no key repeats and none is a glob, as in any real snapshot, the
-    /// snapshot's assignments and index are the state as they stand: shared, not copied, and not visited again.
+    /// snapshot's rows are the state as they stand (shared, not copied), with their paths indexed once.
     public init(runtime: RuntimeSnapshot) {
         fileOrder = [runtime.source]
-        if !runtime.needsResolving {
-            winners = runtime.assignments
-            index = runtime.index
+        if let index = runtime.table.uniqueIndex() {
+            taken = (runtime.table, runtime.source, index)
             return
         }
-        index = PathIndex(capacity: runtime.assignments.count)
-        winners.reserveCapacity(runtime.assignments.count)
+        index = PathIndex(capacity: runtime.count)
+        explicit.reserveCapacity(runtime.count)
         for assignment in runtime.assignments { add(assignment) }
+    }
+
+    /// How many explicit keys are set.
+    public var winnerCount: Int { taken?.table.count ?? explicit.count }
+
+    /// The winner at `position` (below `winnerCount`).
+    public func winner(at position: Int) -> Assignment {
+        guard let taken else { return explicit[position] }
+        return taken.table.assignment(at: position, source: taken.source)
+    }
+
+    /// The position of the winner for `path`, or nil.
+    private func position(ofPath path: String) -> Int? {
+        guard let taken else { return index.position(of: path) }
+        return taken.table.position(of: path, in: taken.index)
     }
 
     private mutating func add(_ assignment: Assignment) {
@@ -73,10 +96,10 @@ public struct EffectiveState: Sendable {
         }
         // One hash per assignment: a new key (the common case) is inserted by the same lookup that finds a repeat.
         if let position = index.insert(key.path) {
-            losers[position, default: []].append(winners[position])
-            winners[position] = assignment
+            losers[position, default: []].append(explicit[position])
+            explicit[position] = assignment
         } else {
-            winners.append(assignment)
+            explicit.append(assignment)
         }
     }
 
@@ -98,15 +121,36 @@ public struct EffectiveState: Sendable {
 
     /// The same, without gathering them into an array first (a snapshot holds tens of thousands).
     public func forEachEffectiveAssignment(_ body: (Assignment) -> Void) {
-        for winner in winners { body(winner) }
+        for position in 0..<winnerCount { body(winner(at: position)) }
         for glob in globs { body(glob) }
+    }
+
+    /// The same for the assignments `select` picks by their path's bytes and `HashSlots.hash`, with what it said
+    /// of each. `select` picks nothing outside `watched`: a snapshot's rows are found through it, and become
+    /// assignments only when picked.
+    func forEachEffectiveAssignment<Selection>(watched: PathFilter, selecting select: (UnsafeBufferPointer<UInt8>, UInt32) -> Selection?,
+                                               _ body: (Assignment, Selection) -> Void) {
+        func visit(_ assignment: Assignment) {
+            let selection = UTF8Text.withBytes(assignment.key.path) { select($0, HashSlots.hash($0)) }
+            if let selection { body(assignment, selection) }
+        }
+        if let taken {
+            for position in taken.table.positions(watched, index: taken.index) {
+                if let selection = taken.table.withPath(at: position, select) {
+                    body(taken.table.assignment(at: position, source: taken.source), selection)
+                }
+            }
+        } else {
+            for winner in explicit { visit(winner) }
+        }
+        for glob in globs { visit(glob) }
     }
 
     /// The assignment that decides `name` (a dotted or slash key): the explicit one, else the last glob that
     /// matches it and is not excluded.
     public func assignment(for name: String) -> Assignment? {
         let path = SysctlKey(name).path
-        if let position = index.position(of: path) { return winners[position] }
+        if let position = position(ofPath: path) { return winner(at: position) }
         if exclusions.contains(where: { $0.key.path == path }) { return nil }
         guard globBytes <= Self.globBytesLimit else { return nil }  // said once, by the glob check
         return globs.last { Glob.matches($0.key.path, path) }
@@ -115,8 +159,8 @@ public struct EffectiveState: Sendable {
     /// Exclusions that come after an assignment of the same key: systemd drops the key, procps writes it.
     public var assignmentsLaterExcluded: [(Assignment, Exclusion)] {
         exclusions.compactMap { exclusion in
-            guard let position = index.position(of: exclusion.key.path) else { return nil }
-            let winner = winners[position]
+            guard let position = position(ofPath: exclusion.key.path) else { return nil }
+            let winner = winner(at: position)
             return precedes(winner.location, exclusion.location) ? (winner, exclusion) : nil
         }
     }
