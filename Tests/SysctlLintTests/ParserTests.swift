@@ -177,7 +177,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let alphabet: [String] = ["a", "0", ".", "/", ".", "/", "*", "?", "[", "\u{0}", "é"]
         for _ in 0..<20_000 {
-            let written = (0..<Int.random(in: 0..<10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            let written = (0..<Int.random(in: 0..<20, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
             let scan = UTF8Text.withBytes(written) { SysctlKey.scan($0) }
             let firstSeparator = written.utf8.first { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "/") } ?? 0
             #expect(scan.separator == firstSeparator, "\(written.debugDescription)")
@@ -185,6 +185,29 @@ import Testing
             #expect(scan.isGlob == written.contains { $0 == "*" || $0 == "?" || $0 == "[" })
             #expect(scan.isASCII == written.utf8.allSatisfy { $0 < 0x80 })
         }
+    }
+
+    /// Every byte of a path counts in its hash: paths of each length up to 40 that differ in one byte, or only in
+    /// their length, hash apart (a dropped or doubly counted byte would make two of them equal).
+    @Test func pathHashesCountEveryByte() {
+        var seen: [UInt64: [UInt8]] = [:]
+        for length in 0...40 {
+            let base = (0..<length).map { UInt8(ascii: "a") &+ UInt8($0 % 26) }
+            var variants = [base, base + [0]]
+            for position in 0..<length {
+                for byte: UInt8 in [0, 0x2E, 0xFF] {
+                    var variant = base
+                    variant[position] = byte
+                    variants.append(variant)
+                }
+            }
+            for variant in variants {
+                let hash = variant.withUnsafeBufferPointer { PathHash.hash($0) }
+                if let other = seen[hash], other != variant { Issue.record("\(variant) and \(other) hash alike") }
+                seen[hash] = variant
+            }
+        }
+        #expect(seen.count > 2_400)
     }
 
     /// The byte scans of `spellingIssues` against the definition on strings.

@@ -57,10 +57,16 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         var separator: UInt8 = 0
         var offset = 0
         while offset < count {
-            var word: UInt64
+            // The next eight bytes; at the end, the last eight (those already read are left out of `fresh`), or
+            // for a key shorter than a word its bytes padded with a byte of a name.
+            var word: UInt64, fresh = UInt64.max
             if count - offset >= 8 {
                 word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            } else {  // the last bytes, padded with a byte of a name
+            } else if count >= 8 {
+                fresh = UInt64.max << UInt64((8 - (count - offset)) * 8)
+                offset = count - 8
+                word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            } else {
                 word = 0x6161_6161_6161_6161
                 for index in 0..<(count - offset) {
                     let shift = UInt64(index * 8)
@@ -70,7 +76,7 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
             high |= word
             glob |= Self.zeroBytes(word ^ Self.broadcast("*")) | Self.zeroBytes(word ^ Self.broadcast("?"))
                 | Self.zeroBytes(word ^ Self.broadcast("["))
-            var separators = Self.zeroBytes((word | Self.broadcast(0x01)) ^ Self.broadcast("/"))  // `.` and `/`
+            var separators = Self.zeroBytes((word | Self.broadcast(0x01)) ^ Self.broadcast("/")) & fresh  // `.` and `/`
             while separators != 0 {
                 let index = offset + separators.trailingZeroBitCount / 8
                 separators &= separators - 1

@@ -27,7 +27,7 @@ public struct SysctlDumpReader: Sendable {
     func add(_ line: UnsafeBufferPointer<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
         let trimmed = UTF8Text.trimmed(line)
         guard let first = trimmed.first, first != UInt8(ascii: "#") else { return }
-        if trimmed.starts(with: Self.stderrPrefix) {
+        if first == UInt8(ascii: "s"), trimmed.starts(with: Self.stderrPrefix) {
             let text = String(decoding: trimmed, as: UTF8.self)
             snapshot.note(Finding(
                 rule: "snapshot-unreadable-key", severity: .info, key: Self.quotedKey(in: text),

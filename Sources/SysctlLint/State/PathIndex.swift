@@ -4,8 +4,8 @@
 ///
 /// A `[String: Int]` of a 64,000-key snapshot spread 2 MB of buckets, and every insert stored a reference to
 /// the key into a cold bucket: a fifth of the snapshot's run went to waiting on those stores. These slots take a
-/// third of the room and hold no references. The hash is the standard library's seeded one, so input cannot be
-/// crafted to collide; probing is linear, and the table doubles when half full, placing each slot again by the
+/// third of the room and hold no references. The hash is seeded at random for each process (`PathHash`), so
+/// input cannot be crafted to collide; probing is linear, and the table doubles when half full, placing each slot again by the
 /// hash bits it holds (no path is read back to grow it).
 struct HashSlots: Sendable {
     /// 0 for an empty slot; else the hash in the high half and position + 1 in the low half. A slot's home is the
@@ -69,9 +69,8 @@ struct HashSlots: Sendable {
     /// The low 32 bits of the seeded hash of a path's bytes: every owner hashes the same bytes the same way, so a
     /// hash kept beside a snapshot's value finds the rules for its key too.
     static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
-        var hasher = Hasher()
-        hasher.combine(bytes: UnsafeRawBufferPointer(bytes))
-        return UInt32(truncatingIfNeeded: hasher.finalize())
+        let hash = PathHash.hash(bytes)
+        return UInt32(truncatingIfNeeded: hash ^ hash >> 32)
     }
 
     static func hash(_ path: String) -> UInt32 {
