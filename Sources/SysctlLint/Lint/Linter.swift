@@ -47,8 +47,10 @@ public struct Linter: Sendable {
         if let runtime, !request.config.isEmpty {
             findings += DriftCheck(state: evaluated == .config ? state : EffectiveState(files: request.config), runtime: runtime).run()
         }
-        let outcome = Suppressions(files: request.config, knownRules: knownRules).apply(to: findings)
+        var outcome = Suppressions(files: request.config, knownRules: knownRules).apply(to: findings)
         findings = outcome.kept
+        // One owner of the kept findings, so that filling them in changes each in place rather than copying it.
+        outcome.kept = []
         attachReferences(&findings)
         if let host = runtime?.host {
             for index in findings.indices { findings[index].host = host }

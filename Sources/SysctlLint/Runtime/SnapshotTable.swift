@@ -216,6 +216,8 @@ struct SnapshotTable: Sendable {
     /// The rows whose paths `filter` names or starts, in order: the exact paths looked up through `index` (made
     /// by `uniqueIndex()`), the prefixes compared with every row.
     func positions(_ filter: PathFilter, index: HashSlots) -> [Int] {
+        // A fleet host's few dozen rows are fewer than the paths rules name: then every row is a candidate.
+        if filter.exact.count >= rows.count { return Array(rows.indices) }
         var found = filter.exact.compactMap { position(of: $0, in: index) }
         if !filter.prefixes.isEmpty {
             rows.withUnsafeBufferPointer { rows in
