@@ -169,13 +169,18 @@ public final class OsqueryReader {
 
     /// Every host of a fleet names the same few hundred keys: each is read as a key once, and its host's copies
     /// share it. Up to `keysKept` distinct names, so that a log of made-up names cannot grow the table without end.
-    private var keys: [String: SysctlKey] = [:]
+    /// The names by position, found through the shared path hash rather than a dictionary's SipHash.
+    private var names = PathIndex()
+    private var keys: [SysctlKey] = []
     static let keysKept = 65_536
 
     private func key(_ name: String) -> SysctlKey {
-        if let known = keys[name] { return known }
+        if let known = names.position(of: name) { return keys[known] }
         let key = SysctlKey(name)
-        if keys.count < Self.keysKept { keys[name] = key }
+        if keys.count < Self.keysKept {
+            _ = names.insert(name)
+            keys.append(key)
+        }
         return key
     }
 }

@@ -67,7 +67,7 @@ public struct RuntimeSnapshot: Sendable {
 
     public static let maxHostBytes = 256
     /// Entries one host may hold (a real `sysctl -a` has a few thousand, tens of thousands with many interfaces):
-    /// each costs about 600 bytes on its way through the linter.
+    /// each is a row of 40 bytes plus its bytes, and an assignment of a few hundred bytes if a rule watches it.
     public static let maxEntries = 200_000
 
     /// At most this many notes are kept per snapshot, then one that says the rest were not listed: a file of

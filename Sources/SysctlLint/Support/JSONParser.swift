@@ -25,12 +25,16 @@ package struct JSONParser {
         /// Bit n set when a kept name is n bytes long (names of 64 bytes or more set bit 63): most members that are
         /// left out are told apart by their length alone.
         let keptLengths: UInt64
+        /// Whether each of `keepingBytes` is a container, at the same positions.
+        let keptContainers: [Bool]
 
         package init(keeping: Set<String>, containers: Set<String> = []) {
             self.keeping = keeping
             self.containers = containers
-            keepingBytes = keeping.map { Array($0.utf8) }
+            let kept = keeping.sorted()
+            keepingBytes = kept.map { Array($0.utf8) }
             keptLengths = keepingBytes.reduce(0) { $0 | 1 << UInt64(min($1.count, 63)) }
+            keptContainers = kept.map(containers.contains)
         }
     }
 
@@ -61,19 +65,20 @@ package struct JSONParser {
         self.filter = filter
     }
 
-    /// Whether the member name at the offset (its opening quote) is kept, decided on its bytes when it has no
-    /// escapes; nil when it has some, and only the decoded name can tell.
-    private func keepsMember() -> Bool? {
-        guard let filter else { return true }
+    /// Whether the member name at the offset (its opening quote) is kept, and whether it is a container, decided
+    /// on its bytes when it has no escapes; nil when it has some, and only the decoded name can tell.
+    private func keepsMember() -> (kept: Bool, container: Bool)? {
+        guard let filter else { return (true, false) }
         var end = offset + 1
         while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
-        guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return false }
-        return filter.keepingBytes.contains { kept in
+        guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return (false, false) }
+        let position = filter.keepingBytes.firstIndex { kept in
             kept.count == name.count
                 && (name.isEmpty || kept.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
         }
+        return position.map { (true, filter.keptContainers[$0]) } ?? (false, false)
     }
 
     private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
@@ -106,19 +111,21 @@ package struct JSONParser {
     private mutating func object(depth: Int, build: Bool, filtered: Bool) throws(Failure) -> JSONValue {
         offset += 1
         var pairs: [(key: String, value: JSONValue)] = []
+        if build { pairs.reserveCapacity(4) }  // a fleet row keeps two or three members: one allocation, not two
         skipBlanks()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return build ? .object(pairs) : .null }
         while true {
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
-            let plainlyKept = !build ? false : filtered ? keepsMember() : true
-            let key = try string(build: plainlyKept != false)
-            let kept = build && (plainlyKept ?? filter?.keeping.contains(key) ?? true)
+            let plainly: (kept: Bool, container: Bool)? = !build ? (false, false) : filtered ? keepsMember() : (true, false)
+            let key = try string(build: plainly?.kept != false)
+            let kept = build && (plainly?.kept ?? filter?.keeping.contains(key) ?? true)
+            let container = plainly?.container ?? (filter?.containers.contains(key) == true)
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && filter?.containers.contains(key) == true)
+            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && container)
             if kept { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
