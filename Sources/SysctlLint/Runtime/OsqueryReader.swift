@@ -14,11 +14,16 @@ public final class OsqueryReader {
     private var pendingLine: ArraySlice<UInt8>?
 
     private let hostSizeLimit: Int
+    /// A snapshot's rows as each log line is parsed, read in place (see `JSONRows`).
+    private var rows: JSONRows? = JSONRows(container: "snapshot", fields: ["name", "current_value", "value"])
 
-    public init(lines: LineStream, source: String, hostSizeLimit: Int = LineStream.hostSizeLimit) {
+    /// `readsRowsInPlace`: false builds every row as a value first, as the reader once did (tests hold the two
+    /// ways to one result).
+    public init(lines: LineStream, source: String, hostSizeLimit: Int = LineStream.hostSizeLimit, readsRowsInPlace: Bool = true) {
         self.lines = lines
         self.source = source
         self.hostSizeLimit = hostSizeLimit
+        if !readsRowsInPlace { rows = nil }
     }
 
     /// The next host's values, or nil at the end.
@@ -39,7 +44,7 @@ public final class OsqueryReader {
             let number = lines.lineNumber
             let object: JSONValue
             do throws(JSONParser.Failure) {
-                object = try JSONParser.parse(line, keeping: Self.members)
+                object = try JSONParser.parse(line, keeping: Self.members, rows: &rows)
             } catch {
                 skip(line: number, column: error.offset + 1, because: " (\(error.message))")
                 continue
@@ -68,8 +73,12 @@ public final class OsqueryReader {
                 current = snapshot
                 continue
             }
-            if case .array(let rows)? = object["snapshot"] {
-                for row in rows { add(row, line: number, to: &snapshot) }
+            if case .array(let built)? = object["snapshot"] {
+                if let rows, rows.collected {
+                    add(rows, from: line, number: number, to: &snapshot)
+                } else {
+                    for row in built { add(row, line: number, to: &snapshot) }
+                }
             } else if let columns = object["columns"], case .object = columns, object["action"] != .string("removed") {
                 add(columns, line: number, to: &snapshot)
             }
@@ -167,12 +176,46 @@ public final class OsqueryReader {
         snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: key(name))
     }
 
+    /// The rows read in place from `line`, as `add(_:line:to:)` adds each built row: a row without a non-empty
+    /// string `name` is passed over; its value is `current_value`, else `value`, as text.
+    private func add(_ rows: JSONRows, from line: ArraySlice<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
+        line.withUnsafeBufferPointer { line in
+            for row in 0..<rows.count {
+                let key: SysctlKey
+                switch rows[row, 0] {
+                case .bytes(let range)?:
+                    guard !range.isEmpty else { continue }
+                    key = self.key(UnsafeBufferPointer(rebasing: line[range]))
+                case .value(.string(let name))?:
+                    guard !name.isEmpty else { continue }
+                    key = self.key(name)
+                default:
+                    continue
+                }
+                switch rows[row, 1] ?? rows[row, 2] {
+                case .bytes(let range)?:
+                    snapshot.add(key: key, value: UnsafeBufferPointer(rebasing: line[range]), line: number)
+                case .value(let value)?:
+                    UTF8Text.withBytes(value.plainText) { snapshot.add(key: key, value: $0, line: number) }
+                case nil:
+                    snapshot.add(key: key, value: UnsafeBufferPointer(start: nil, count: 0), line: number)
+                }
+            }
+        }
+    }
+
     /// Every host of a fleet names the same few hundred keys: each is read as a key once, and its host's copies
     /// share it. Up to `keysKept` distinct names, so that a log of made-up names cannot grow the table without end.
     /// The names by position, found through the shared path hash rather than a dictionary's SipHash.
     private var names = PathIndex()
     private var keys: [SysctlKey] = []
     static let keysKept = 65_536
+
+    /// The same for a name's bytes, found without making a string of them.
+    private func key(_ name: UnsafeBufferPointer<UInt8>) -> SysctlKey {
+        if let known = names.position(of: name, hash: HashSlots.hash(name)) { return keys[known] }
+        return key(String(decoding: name, as: UTF8.self))
+    }
 
     private func key(_ name: String) -> SysctlKey {
         if let known = names.position(of: name) { return keys[known] }

@@ -128,6 +128,13 @@ public struct RuntimeSnapshot: Sendable {
         noteRelease(entry.key == "kernel.osrelease")
     }
 
+    /// The same, from a value's bytes, for readers that have not made strings of them.
+    mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int) {
+        guard roomForOne(line: line, file: nil) else { return }
+        table.add(key: key, value: value, line: line, file: nil)
+        noteRelease(key.written == "kernel.osrelease")
+    }
+
     private static let releaseKey = Array("kernel.osrelease".utf8)
 
     /// Whether another value fits under `maxEntries`; the first that does not is noted.

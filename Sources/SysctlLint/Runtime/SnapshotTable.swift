@@ -120,12 +120,12 @@ struct SnapshotTable: Sendable {
         UTF8Text.withBytes(key.path) { bytes.append(contentsOf: $0) }
         let spelling: Int32
         // Rows spelled from their path are ASCII, so that comparing their bytes is comparing their text.
-        if UTF8Text.contains(key.written, where: { $0 >= 0x80 }) {
+        if !key.isASCII {
             spelling = Int32(keys.count)
             keys.append(key)
         } else if key.nameIsWritten {
             spelling = Self.dotted
-        } else if key.written == key.path {
+        } else if key.pathIsWritten {
             spelling = Self.asPath
         } else {
             spelling = Int32(keys.count)

@@ -39,8 +39,19 @@ package struct JSONParser {
     }
 
     package static func parse(_ bytes: some Collection<UInt8>, keeping filter: MemberFilter? = nil) throws(Failure) -> JSONValue {
+        var rows: JSONRows? = nil
+        return try parse(bytes, keeping: filter, rows: &rows)
+    }
+
+    /// The same, with the first top-level member named `rows.container` that holds an array read into `rows` (its
+    /// objects' fields, in place) rather than built; it reads as an empty array in the value returned.
+    package static func parse(_ bytes: some Collection<UInt8>, keeping filter: MemberFilter?, rows: inout JSONRows?) throws(Failure) -> JSONValue {
+        rows?.removeAll()
         func run(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> JSONValue {
             var parser = JSONParser(bytes: buffer, filter: filter)
+            parser.rows = rows
+            rows = nil  // one owner while the parser fills them
+            defer { rows = parser.rows }
             parser.skipBlanks()
             let value = try parser.value(depth: 0, build: true, filtered: filter != nil)
             parser.skipBlanks()
@@ -56,9 +67,12 @@ package struct JSONParser {
         return try Array(bytes).withUnsafeBufferPointer { buffer throws(Failure) in try run(buffer) }
     }
 
-    private let bytes: UnsafeBufferPointer<UInt8>
-    private var offset = 0
-    private let filter: MemberFilter?
+    let bytes: UnsafeBufferPointer<UInt8>
+    var offset = 0
+    let filter: MemberFilter?
+
+    /// Where the rows of `parse(_:keeping:rows:)` go.
+    var rows: JSONRows?
 
     private init(bytes: UnsafeBufferPointer<UInt8>, filter: MemberFilter?) {
         self.bytes = bytes
@@ -81,9 +95,9 @@ package struct JSONParser {
         return position.map { (true, filter.keptContainers[$0]) } ?? (false, false)
     }
 
-    private func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
+    func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
 
-    private mutating func skipBlanks() {
+    mutating func skipBlanks() {
         while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
             offset += 1
         }
@@ -91,7 +105,7 @@ package struct JSONParser {
 
     /// The value at the offset; with `build` false it is checked but not built, and reads as null. `filtered`: its
     /// objects keep only the kept members.
-    private mutating func value(depth: Int, build: Bool, filtered: Bool = false) throws(Failure) -> JSONValue {
+    mutating func value(depth: Int, build: Bool, filtered: Bool = false) throws(Failure) -> JSONValue {
         guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
         guard offset < bytes.count else { throw failure("unexpected end of input") }
         switch bytes[offset] {
@@ -125,7 +139,13 @@ package struct JSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            let member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && container)
+            let member: JSONValue
+            if depth == 0, kept, let rows, !rows.collected, key == rows.container, offset < bytes.count, bytes[offset] == UInt8(ascii: "[") {
+                try collectRows(depth: depth + 1)
+                member = .array([])
+            } else {
+                member = try value(depth: depth + 1, build: kept, filtered: filtered && kept && container)
+            }
             if kept { pairs.append((key, member)) }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
@@ -193,7 +213,7 @@ package struct JSONParser {
     /// A string, its escapes decoded. Raw control characters are refused, as RFC 8259 requires; invalid UTF-8 and
     /// lone surrogates become U+FFFD rather than failing a whole host.
     /// With `build` false the string is checked as strictly and "" is returned.
-    private mutating func string(build: Bool = true) throws(Failure) -> String {
+    mutating func string(build: Bool = true) throws(Failure) -> String {
         offset += 1
         let start = offset
         while offset < bytes.count, bytes[offset] != UInt8(ascii: "\""), bytes[offset] != UInt8(ascii: "\\"), bytes[offset] >= 0x20 { offset += 1 }

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The rows of one array in a JSON line, read in place rather than built as values: a fleet log's host carries a
+/// few hundred rows of which a reader wants two or three fields, and building each row as an object with its
+/// strings was most of the cost of reading the log. A field that is a string without escapes is its bytes in the
+/// input; anything else is the value built. The first occurrence of a field in a row counts, as a built object's
+/// lookup finds it (`JSONValue`'s subscript).
+package struct JSONRows {
+    package enum Field {
+        /// A string without escapes: its bytes, by offset in the parsed input.
+        case bytes(Range<Int>)
+        case value(JSONValue)
+    }
+
+    /// The top-level member whose array holds the rows.
+    package let container: String
+    /// The fields read from each row, by position.
+    package let names: [String]
+    private let nameBytes: [[UInt8]]
+    /// `names.count` fields a row, row after row.
+    private var fields: [Field?] = []
+    /// Whether the rows were read from this line (the first such member only).
+    var collected = false
+
+    package init(container: String, fields: [String]) {
+        self.container = container
+        names = fields
+        nameBytes = fields.map { Array($0.utf8) }
+    }
+
+    package var count: Int { names.isEmpty ? 0 : fields.count / names.count }
+
+    /// Field `field` (a position in `names`) of row `row`, or nil when the row has none.
+    package subscript(row: Int, field: Int) -> Field? { fields[row * names.count + field] }
+
+    mutating func removeAll() {
+        fields.removeAll(keepingCapacity: true)
+        collected = false
+    }
+
+    mutating func startRow() { fields.append(contentsOf: repeatElement(nil, count: names.count)) }
+
+    /// Sets a field of the last row, unless it is set already.
+    mutating func set(_ field: Int, _ value: Field) {
+        let slot = fields.count - names.count + field
+        if fields[slot] == nil { fields[slot] = value }
+    }
+
+    func hasField(_ field: Int) -> Bool { fields[fields.count - names.count + field] != nil }
+
+    /// The field a member name written without escapes is, by its bytes.
+    func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
+        nameBytes.firstIndex { wanted in
+            wanted.count == name.count && wanted.withUnsafeBufferPointer { wanted in
+                name.isEmpty || memcmp(wanted.baseAddress!, name.baseAddress!, name.count) == 0
+            }
+        }
+    }
+}
+
+extension JSONParser {
+    /// The array at the offset, each object in it read into `rows`; anything else in it checked and passed over.
+    /// Errors, their offsets and the depth limit are those of reading the array as a value.
+    mutating func collectRows(depth: Int) throws(Failure) {
+        guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
+        rows?.collected = true
+        offset += 1
+        skipBlanks()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return }
+        while true {
+            skipBlanks()
+            if offset < bytes.count, bytes[offset] == UInt8(ascii: "{"), depth + 1 < Self.maximumDepth {
+                try collectRow(depth: depth + 1)
+            } else {
+                _ = try value(depth: depth + 1, build: false)
+            }
+            skipBlanks()
+            guard offset < bytes.count else { throw failure("unexpected end of input in an array") }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "]") { offset += 1; return }
+            throw failure("expected ',' or ']' in an array")
+        }
+    }
+
+    /// One object of the rows' array, its wanted fields kept; checked as strictly as when it is built.
+    private mutating func collectRow(depth: Int) throws(Failure) {
+        rows?.startRow()
+        offset += 1
+        skipBlanks()
+        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return }
+        while true {
+            skipBlanks()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
+            let field: Int?
+            if let name = plainString() {
+                field = rows?.field(named: UnsafeBufferPointer(rebasing: bytes[name]))
+            } else {
+                let name = try string(build: true)
+                field = rows?.names.firstIndex { $0 == name }
+            }
+            skipBlanks()
+            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
+            offset += 1
+            skipBlanks()
+            if let field, rows?.hasField(field) == false {
+                if offset < bytes.count, bytes[offset] == UInt8(ascii: "\""), let text = plainString() {
+                    rows?.set(field, .bytes(text))
+                } else {
+                    let built = try value(depth: depth + 1, build: true)
+                    rows?.set(field, .value(built))
+                }
+            } else {
+                _ = try value(depth: depth + 1, build: false)
+            }
+            skipBlanks()
+            guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
+            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
+            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return }
+            throw failure("expected ',' or '}' in an object")
+        }
+    }
+
+    /// The bytes of the string at the offset (its opening quote) when it holds no escape and no control
+    /// character, and the offset moved past it; else nil and the offset unmoved.
+    private mutating func plainString() -> Range<Int>? {
+        var end = offset + 1
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
+        defer { offset = end + 1 }
+        return (offset + 1)..<end
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+/// Rows read in place against rows built as values: random osquery log lines with the cases the in-place reading
+/// treats apart (escaped names and values, repeated fields, values that are not strings, rows that are not
+/// objects, a second or misplaced `snapshot`, broken JSON), read both ways.
+@Suite struct JSONRowsTests {
+    static let names = [#""name""#, #""n\u0061me""#, #""current_value""#, #""value""#, #""type""#, #""hostIdentifier""#]
+    static let values = [#""net.ipv4.tcp_retries2""#, #""3""#, #""kernel.osrelease""#, #""6.8.0""#, #""a\"b""#, #""é\u00e9""#,
+                         "7", "null", "true", #"{"a":[1,2]}"#, #"[1,"x"]"#, #""""#, "\"\u{FF}\""]
+
+    static func row(using generator: inout some RandomNumberGenerator) -> String {
+        switch Int.random(in: 0..<12, using: &generator) {
+        case 0: return "3"
+        case 1: return "[]"
+        default:
+            let members = (0..<Int.random(in: 0..<5, using: &generator)).map { _ in
+                names.randomElement(using: &generator)! + ":" + values.randomElement(using: &generator)!
+            }
+            return "{" + members.joined(separator: ",") + "}"
+        }
+    }
+
+    static func line(using generator: inout some RandomNumberGenerator) -> String {
+        let rows = (0..<Int.random(in: 0..<6, using: &generator)).map { _ in row(using: &generator) }
+        var members = [#""hostIdentifier":"h\#(Int.random(in: 0..<3, using: &generator))""#,
+                       #""snapshot":[\#(rows.joined(separator: ","))]"#]
+        switch Int.random(in: 0..<10, using: &generator) {
+        case 0: members.insert(#""snapshot":"not rows""#, at: 0)
+        case 1: members.append(#""snapshot":[{"name":"vm.swappiness","current_value":"1"}]"#)
+        case 2: members.swapAt(0, 1)
+        case 3: members.append(#""columns":{"name":"vm.swappiness","value":"5"},"action":"added""#)
+        default: break
+        }
+        var text = "{" + members.joined(separator: ",") + "}"
+        if Int.random(in: 0..<12, using: &generator) == 0 { text.removeLast(Int.random(in: 1...3, using: &generator)) }
+        return text
+    }
+
+    static func read(_ text: String, inPlace: Bool) -> [RuntimeSnapshot] {
+        let reader = OsqueryReader(lines: LineStream(bytes: Array(text.utf8)), source: "log", readsRowsInPlace: inPlace)
+        var hosts: [RuntimeSnapshot] = []
+        while let host = reader.next() { hosts.append(host) }
+        return hosts
+    }
+
+    @Test func rowsReadInPlaceAreTheRowsBuilt() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<600 {
+            let text = (0..<Int.random(in: 1..<5, using: &generator)).map { _ in Self.line(using: &generator) }.joined(separator: "\n")
+            let inPlace = Self.read(text, inPlace: true), built = Self.read(text, inPlace: false)
+            #expect(inPlace.map(\.host) == built.map(\.host), "\(text)")
+            #expect(inPlace.map(\.entries) == built.map(\.entries), "\(text)")
+            #expect(inPlace.map { $0.notes.map(\.message) } == built.map { $0.notes.map(\.message) }, "\(text)")
+        }
+    }
+
+    /// Reading rows in place fails where building them fails, at the same byte with the same message.
+    @Test func rowsReadInPlaceFailAsTheRowsBuilt() {
+        var generator = SystemRandomNumberGenerator()
+        let filter = OsqueryReader.members
+        for _ in 0..<2_000 {
+            var bytes = Array(Self.line(using: &generator).utf8)
+            if !bytes.isEmpty, Bool.random(using: &generator) {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [UInt8(ascii: "\""), UInt8(ascii: "{"), 0x01, UInt8(ascii: "\\")].randomElement(using: &generator)!
+            }
+            var rows: JSONRows? = JSONRows(container: "snapshot", fields: ["name"])
+            let inPlace = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter, rows: &rows) }
+            let built = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter) }
+            switch (inPlace, built) {
+            case (.failure(let a), .failure(let b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
+            case (.success, .success): break
+            default: Issue.record("one way failed: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
+}
