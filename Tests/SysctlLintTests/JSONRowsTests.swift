@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    /// Where a string stops being plain, read eight bytes at a time, against reading byte by byte: random bytes
+    /// dense in quotes, backslashes, control characters and bytes just above and below them.
+    @Test func stringsStopWhereTheirBytesSay() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [UInt8] = [0x00, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x61, 0x7F, 0x80, 0xA2, 0xDC, 0xFF]
+        for _ in 0..<3_000 {
+            let bytes = (0..<Int.random(in: 0..<40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            bytes.withUnsafeBufferPointer { buffer in
+                let parser = JSONParser(bytes: buffer, filter: nil)
+                for start in 0...bytes.count {
+                    let expected = bytes[start...].firstIndex { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 } ?? bytes.count
+                    #expect(parser.stringStop(from: start) == expected, "\(bytes) from \(start)")
+                }
+            }
+        }
+    }
+
     /// Reading rows in place fails where building them fails, at the same byte with the same message.
     @Test func rowsReadInPlaceFailAsTheRowsBuilt() {
         var generator = SystemRandomNumberGenerator()

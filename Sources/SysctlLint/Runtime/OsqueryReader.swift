@@ -173,7 +173,7 @@ public final class OsqueryReader {
     func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
         guard case .string(let name)? = row["name"], !name.isEmpty else { return }
         let value = (row["current_value"] ?? row["value"]).map(\.plainText) ?? ""
-        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: key(name))
+        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: key(name).1)
     }
 
     /// The rows read in place from `line`, as `add(_:line:to:)` adds each built row: a row without a non-empty
@@ -181,24 +181,25 @@ public final class OsqueryReader {
     private func add(_ rows: JSONRows, from line: ArraySlice<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
         line.withUnsafeBufferPointer { line in
             for row in 0..<rows.count {
-                let key: SysctlKey
+                let position: Int?, key: SysctlKey
                 switch rows[row, 0] {
                 case .bytes(let range)?:
                     guard !range.isEmpty else { continue }
-                    key = self.key(UnsafeBufferPointer(rebasing: line[range]))
+                    (position, key) = self.key(UnsafeBufferPointer(rebasing: line[range]))
                 case .value(.string(let name))?:
                     guard !name.isEmpty else { continue }
-                    key = self.key(name)
+                    (position, key) = self.key(name)
                 default:
                     continue
                 }
+                let hash = position.map { pathHashes[$0] }
                 switch rows[row, 1] ?? rows[row, 2] {
                 case .bytes(let range)?:
-                    snapshot.add(key: key, value: UnsafeBufferPointer(rebasing: line[range]), line: number)
+                    snapshot.add(key: key, value: UnsafeBufferPointer(rebasing: line[range]), line: number, pathHash: hash)
                 case .value(let value)?:
-                    UTF8Text.withBytes(value.plainText) { snapshot.add(key: key, value: $0, line: number) }
+                    UTF8Text.withBytes(value.plainText) { snapshot.add(key: key, value: $0, line: number, pathHash: hash) }
                 case nil:
-                    snapshot.add(key: key, value: UnsafeBufferPointer(start: nil, count: 0), line: number)
+                    snapshot.add(key: key, value: UnsafeBufferPointer(start: nil, count: 0), line: number, pathHash: hash)
                 }
             }
         }
@@ -211,19 +212,22 @@ public final class OsqueryReader {
     private var keys: [SysctlKey] = []
     static let keysKept = 65_536
 
-    /// The same for a name's bytes, found without making a string of them.
-    private func key(_ name: UnsafeBufferPointer<UInt8>) -> SysctlKey {
-        if let known = names.position(of: name, hash: HashSlots.hash(name)) { return keys[known] }
+    /// Each kept key's `HashSlots.hash` of its path, at the same positions: every host's row of the key reuses it.
+    private var pathHashes: [UInt32] = []
+
+    /// The same for a name's bytes, found without making a string of them; with its position when it is kept.
+    private func key(_ name: UnsafeBufferPointer<UInt8>) -> (Int?, SysctlKey) {
+        if let known = names.position(of: name, hash: HashSlots.hash(name)) { return (known, keys[known]) }
         return key(String(decoding: name, as: UTF8.self))
     }
 
-    private func key(_ name: String) -> SysctlKey {
-        if let known = names.position(of: name) { return keys[known] }
+    private func key(_ name: String) -> (Int?, SysctlKey) {
+        if let known = names.position(of: name) { return (known, keys[known]) }
         let key = SysctlKey(name)
-        if keys.count < Self.keysKept {
-            _ = names.insert(name)
-            keys.append(key)
-        }
-        return key
+        guard keys.count < Self.keysKept else { return (nil, key) }
+        _ = names.insert(name)
+        keys.append(key)
+        pathHashes.append(HashSlots.hash(key.path))
+        return (keys.count - 1, key)
     }
 }

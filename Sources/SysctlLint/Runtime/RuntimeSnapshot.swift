@@ -129,9 +129,9 @@ public struct RuntimeSnapshot: Sendable {
     }
 
     /// The same, from a value's bytes, for readers that have not made strings of them.
-    mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int) {
+    mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int, pathHash: UInt32? = nil) {
         guard roomForOne(line: line, file: nil) else { return }
-        table.add(key: key, value: value, line: line, file: nil)
+        table.add(key: key, value: value, line: line, file: nil, pathHash: pathHash)
         noteRelease(key.written == "kernel.osrelease")
     }
 

@@ -115,7 +115,8 @@ struct SnapshotTable: Sendable {
     }
 
     /// Adds a row for a key already read.
-    mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int, file: String?) {
+    /// `pathHash`: `HashSlots.hash` of the key's path, when the caller keeps it.
+    mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int, file: String?, pathHash: UInt32? = nil) {
         let start = bytes.count
         UTF8Text.withBytes(key.path) { bytes.append(contentsOf: $0) }
         let spelling: Int32
@@ -131,14 +132,15 @@ struct SnapshotTable: Sendable {
             spelling = Int32(keys.count)
             keys.append(key)
         }
-        addRow(start: start, value: value, line: line, file: file, spelling: spelling)
+        addRow(start: start, value: value, line: line, file: file, spelling: spelling, hash: pathHash)
         if key.isGlob { hasGlob = true }
     }
 
     /// The row whose path was just appended at `start`, with its value.
-    private mutating func addRow(start: Int, value: UnsafeBufferPointer<UInt8>, line: Int, file: String?, spelling: Int32) {
+    private mutating func addRow(start: Int, value: UnsafeBufferPointer<UInt8>, line: Int, file: String?, spelling: Int32,
+                                 hash known: UInt32? = nil) {
         let pathLength = bytes.count - start
-        let hash = bytes.withUnsafeBufferPointer { HashSlots.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
+        let hash = known ?? bytes.withUnsafeBufferPointer { HashSlots.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
         bytes.append(contentsOf: value)
         var fileIndex = Self.fromSource
         if let file {

@@ -38,7 +38,9 @@ package struct JSONRows {
         collected = false
     }
 
-    mutating func startRow() { fields.append(contentsOf: repeatElement(nil, count: names.count)) }
+    mutating func startRow() {
+        for _ in 0..<names.count { fields.append(nil) }
+    }
 
     /// Sets a field of the last row, unless it is set already.
     mutating func set(_ field: Int, _ value: Field) {
@@ -63,14 +65,18 @@ extension JSONParser {
     /// Errors, their offsets and the depth limit are those of reading the array as a value.
     mutating func collectRows(depth: Int) throws(Failure) {
         guard depth < Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth) levels") }
-        rows?.collected = true
+        // The rows are filled as a local value with one owner: through the optional member, every use copied it.
+        guard var table = rows else { return }
+        rows = nil
+        defer { rows = table }
+        table.collected = true
         offset += 1
         skipBlanks()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "]") { offset += 1; return }
         while true {
             skipBlanks()
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "{"), depth + 1 < Self.maximumDepth {
-                try collectRow(depth: depth + 1)
+                try collectRow(depth: depth + 1, into: &table)
             } else {
                 _ = try value(depth: depth + 1, build: false)
             }
@@ -83,8 +89,8 @@ extension JSONParser {
     }
 
     /// One object of the rows' array, its wanted fields kept; checked as strictly as when it is built.
-    private mutating func collectRow(depth: Int) throws(Failure) {
-        rows?.startRow()
+    private mutating func collectRow(depth: Int, into rows: inout JSONRows) throws(Failure) {
+        rows.startRow()
         offset += 1
         skipBlanks()
         if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return }
@@ -93,24 +99,24 @@ extension JSONParser {
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
             let field: Int?
             if let name = plainString() {
-                field = rows?.field(named: UnsafeBufferPointer(rebasing: bytes[name]))
+                field = rows.field(named: UnsafeBufferPointer(rebasing: bytes[name]))
             } else {
                 let name = try string(build: true)
-                field = rows?.names.firstIndex { $0 == name }
+                field = rows.names.firstIndex { $0 == name }
             }
             skipBlanks()
             guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
             offset += 1
             skipBlanks()
-            if let field, rows?.hasField(field) == false {
+            if let field, !rows.hasField(field) {
                 if offset < bytes.count, bytes[offset] == UInt8(ascii: "\""), let text = plainString() {
-                    rows?.set(field, .bytes(text))
+                    rows.set(field, .bytes(text))
                 } else {
                     let built = try value(depth: depth + 1, build: true)
-                    rows?.set(field, .value(built))
+                    rows.set(field, .value(built))
                 }
-            } else {
-                _ = try value(depth: depth + 1, build: false)
+            } else if offset >= bytes.count || bytes[offset] != UInt8(ascii: "\"") || plainString() == nil {
+                _ = try value(depth: depth + 1, build: false)  // a plain string is passed over without a call
             }
             skipBlanks()
             guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
@@ -123,8 +129,7 @@ extension JSONParser {
     /// The bytes of the string at the offset (its opening quote) when it holds no escape and no control
     /// character, and the offset moved past it; else nil and the offset unmoved.
     private mutating func plainString() -> Range<Int>? {
-        var end = offset + 1
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        let end = stringStop(from: offset + 1)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         defer { offset = end + 1 }
         return (offset + 1)..<end
