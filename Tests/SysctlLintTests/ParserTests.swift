@@ -210,6 +210,18 @@ import Testing
         #expect(seen.count > 2_400)
     }
 
+    /// A release read on bytes is the release read on characters: random texts of digits, dots and what may
+    /// follow them in `uname -r` (or a hostile snapshot).
+    @Test func releasesReadOnBytesMatchTheirDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = ["0", "1", "6", "9", ".", ".", "-", "a", "\r\n", "\u{0301}", "½", "٣", "99999999999999999999", " "]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0..<9, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined()
+            #expect(KernelVersion(text) == KernelVersion(characterwise: text), "\(text.debugDescription)")
+        }
+        #expect(KernelVersion("6.8.0-45-generic") == KernelVersion(6, 8, 0))
+    }
+
     /// The byte scans of `spellingIssues` against the definition on strings.
     @Test(arguments: ["net.ipv4.tcp_fin_timeout", "proc/sys/net/core/somaxconn", "proc.sys.vm.swappiness", "proc/sys",
                       "proc/sysx/a", "/proc/sys/a", "net..ipv4.x", "net//ipv4/x", "net.ipv4.", "net/ipv4/", "a/../b", "..",

@@ -17,7 +17,7 @@ enum Fixtures {
     static let sharedRequired = ProcessInfo.processInfo.environment["SYSCTL_LINT_REQUIRE_SHARED"] == "1"
 
     static func lint(_ text: String, kernel: String? = nil, path: String = "test.conf") -> LintResult {
-        Linter(knowledge: knowledge).lint([SourceText(path: path, text: text)], kernel: kernel.flatMap(KernelVersion.init))
+        Linter(knowledge: knowledge).lint([SourceText(path: path, text: text)], kernel: kernel.flatMap { KernelVersion($0) })
     }
 
     static func figure(_ name: ComputedFigure.Name, _ text: String, kernel: String) -> ComputedFigure? {

@@ -63,6 +63,11 @@ public struct DriftCheck: Sendable {
     /// Equal as the kernel reads them: numbers field by field (a write of fewer numbers than a vector has changes
     /// only the first ones, and text after the numbers is ignored), otherwise text with blanks collapsed.
     static func same(_ configured: String, _ running: String) -> Bool {
+        // The same bytes are the same value either way (asked of every running value a rule watches).
+        if configured.utf8.count == running.utf8.count,
+           UTF8Text.withBytes(configured, { a in UTF8Text.withBytes(running) { b in a.elementsEqual(b) } }) {
+            return true
+        }
         let a = SysctlValue(configured), b = SysctlValue(running)
         let written = a.fields.prefix { SysctlValue.parseInteger($0) != nil }.compactMap(SysctlValue.parseInteger)
         if !written.isEmpty, let held = b.integers(count: b.fields.count) {

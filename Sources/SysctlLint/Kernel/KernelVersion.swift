@@ -12,6 +12,18 @@ public struct KernelVersion: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Parses `6.12`, `6.12.3`, `2.6.32` or a full `uname -r` such as `5.15.0-58-generic`.
     public init?(_ text: String) {
+        // Every host of a fleet names its release: read on bytes when the digits and dots are followed by ASCII
+        // (or nothing), where no other numeral can continue them; the characters' way decides the rest.
+        if let parsed = UTF8Text.withBytes(text, Self.parseASCII) {
+            guard let (major, minor, patch) = parsed else { return nil }
+            self.init(major, minor, patch)
+            return
+        }
+        self.init(characterwise: text)
+    }
+
+    /// The version read on characters: the digits and dots that start the text, split at the dots.
+    init?(characterwise text: String) {
         let numeric = text.prefix { $0.isNumber || $0 == "." }
         let parts = numeric.split(separator: ".", omittingEmptySubsequences: false)
         guard (2...3).contains(parts.count), let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
@@ -22,6 +34,33 @@ public struct KernelVersion: Sendable, Hashable, Comparable, CustomStringConvert
         }
         guard major >= 1, major < 100, minor < 1000, patch < 100000 else { return nil }
         self.init(major, minor, patch)
+    }
+
+    /// `major.minor[.patch]` from the digits and dots that start `bytes`: nil when a non-ASCII byte follows them
+    /// (a numeral the characters' way would read on); `.some(nil)` when they are no version.
+    private static func parseASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int, Int)?? {
+        var end = 0
+        while end < bytes.count, bytes[end] == UInt8(ascii: ".") || (bytes[end] >= 0x30 && bytes[end] <= 0x39) { end += 1 }
+        if end < bytes.count, bytes[end] >= 0x80 { return nil }
+        var parts: [Int] = [], current = 0, digits = 0
+        for index in 0...end {
+            if index == end || bytes[index] == UInt8(ascii: ".") {
+                guard digits > 0, parts.count < 3 else { return .some(nil) }
+                parts.append(current)
+                current = 0
+                digits = 0
+                continue
+            }
+            let (times, overflow) = current.multipliedReportingOverflow(by: 10)
+            let (sum, carry) = times.addingReportingOverflow(Int(bytes[index] - 0x30))
+            guard !overflow, !carry else { return .some(nil) }
+            current = sum
+            digits += 1
+        }
+        guard parts.count >= 2, parts[0] >= 1, parts[0] < 100, parts[1] < 1000 else { return .some(nil) }
+        let patch = parts.count == 3 ? parts[2] : 0
+        guard patch < 100000 else { return .some(nil) }
+        return .some((parts[0], parts[1], patch))
     }
 
     public static func < (lhs: KernelVersion, rhs: KernelVersion) -> Bool {

@@ -91,7 +91,7 @@ public struct RuntimeSnapshot: Sendable {
 
     /// `kernel.osrelease`, which sets the target kernel unless the user names one.
     public var release: String? { releasePosition.map { table.value(at: $0) } }
-    public var kernel: KernelVersion? { release.flatMap(KernelVersion.init) }
+    public var kernel: KernelVersion? { release.flatMap { KernelVersion($0) } }
 
     /// Makes room for the values of an input of this size, as `SnapshotTable.reserveCapacity` does.
     mutating func reserveCapacity(forInputBytes size: Int) {

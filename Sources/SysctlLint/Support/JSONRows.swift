@@ -17,8 +17,12 @@ package struct JSONRows {
     /// The fields read from each row, by position.
     package let names: [String]
     private let nameBytes: [[UInt8]]
-    /// `names.count` fields a row, row after row.
-    private var fields: [Field?] = []
+    /// Two integers a field, `names.count` fields a row, row after row: a plain string's start and end, or
+    /// `absent`, or `built` and the value's position in `built`. Integers, so that starting a line's rows again
+    /// destroys nothing (a row of enums with values in them cost more to clear than to read).
+    private var slots: [Int] = []
+    private var built: [JSONValue] = []
+    private static let absent = -1, isBuilt = -2
     /// Whether the rows were read from this line (the first such member only).
     var collected = false
 
@@ -28,27 +32,47 @@ package struct JSONRows {
         nameBytes = fields.map { Array($0.utf8) }
     }
 
-    package var count: Int { names.isEmpty ? 0 : fields.count / names.count }
+    package var count: Int { names.isEmpty ? 0 : slots.count / (2 * names.count) }
 
     /// Field `field` (a position in `names`) of row `row`, or nil when the row has none.
-    package subscript(row: Int, field: Int) -> Field? { fields[row * names.count + field] }
+    package subscript(row: Int, field: Int) -> Field? {
+        let slot = 2 * (row * names.count + field)
+        switch slots[slot] {
+        case Self.absent: return nil
+        case Self.isBuilt: return .value(built[slots[slot + 1]])
+        case let start: return .bytes(start..<slots[slot + 1])
+        }
+    }
 
     mutating func removeAll() {
-        fields.removeAll(keepingCapacity: true)
+        slots.removeAll(keepingCapacity: true)
+        built.removeAll(keepingCapacity: true)
         collected = false
     }
 
     mutating func startRow() {
-        for _ in 0..<names.count { fields.append(nil) }
+        for _ in 0..<names.count {
+            slots.append(Self.absent)
+            slots.append(0)
+        }
     }
 
     /// Sets a field of the last row, unless it is set already.
     mutating func set(_ field: Int, _ value: Field) {
-        let slot = fields.count - names.count + field
-        if fields[slot] == nil { fields[slot] = value }
+        let slot = slots.count - 2 * (names.count - field)
+        guard slots[slot] == Self.absent else { return }
+        switch value {
+        case .bytes(let range):
+            slots[slot] = range.lowerBound
+            slots[slot + 1] = range.upperBound
+        case .value(let value):
+            slots[slot] = Self.isBuilt
+            slots[slot + 1] = built.count
+            built.append(value)
+        }
     }
 
-    func hasField(_ field: Int) -> Bool { fields[fields.count - names.count + field] != nil }
+    func hasField(_ field: Int) -> Bool { slots[slots.count - 2 * (names.count - field)] != Self.absent }
 
     /// The field a member name written without escapes is, by its bytes.
     func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
