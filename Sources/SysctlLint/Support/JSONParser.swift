@@ -83,7 +83,7 @@ package struct JSONParser {
     /// on its bytes when it has no escapes; nil when it has some, and only the decoded name can tell.
     private func keepsMember() -> (kept: Bool, container: Bool)? {
         guard let filter else { return (true, false) }
-        let end = stringStop(from: offset + 1)
+        let end = Self.stringStop(in: bytes, from: offset + 1)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
         guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return (false, false) }
@@ -96,7 +96,10 @@ package struct JSONParser {
 
     /// Where the string whose text starts at `from` stops being plain: its closing quote, a backslash, a control
     /// character, or the end of the input. Eight bytes at a time: a fleet log is mostly strings.
-    func stringStop(from: Int) -> Int {
+    func stringStop(from: Int) -> Int { Self.stringStop(in: bytes, from: from) }
+
+    /// The same on the bytes alone: a method of the parser copied the whole parser for every string.
+    static func stringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         var index = from
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
@@ -237,7 +240,7 @@ package struct JSONParser {
     mutating func string(build: Bool = true) throws(Failure) -> String {
         offset += 1
         let start = offset
-        offset = stringStop(from: offset)
+        offset = Self.stringStop(in: bytes, from: offset)
         guard offset < bytes.count else { throw Failure(offset: start - 1, message: "unterminated string") }
         if bytes[offset] == UInt8(ascii: "\"") {
             defer { offset += 1 }

@@ -153,7 +153,7 @@ extension JSONParser {
     /// The bytes of the string at the offset (its opening quote) when it holds no escape and no control
     /// character, and the offset moved past it; else nil and the offset unmoved.
     private mutating func plainString() -> Range<Int>? {
-        let end = stringStop(from: offset + 1)
+        let end = Self.stringStop(in: bytes, from: offset + 1)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         defer { offset = end + 1 }
         return (offset + 1)..<end
