@@ -45,6 +45,18 @@ import Testing
         #expect(result.findings.map(\.rule) == ["test-rule"])
     }
 
+    /// A rule's key is a file under /proc/sys, named by bytes: a key whose text is only canonically equivalent
+    /// (U+212A KELVIN SIGN for `K`, a decomposed `é`) is another file, which the rule does not watch.
+    @Test(arguments: [("kernel.K", "kernel.\u{212A}"), ("kernel.caf\u{E9}", "kernel.cafe\u{301}")])
+    func ruleKeysMatchByBytes(watched: String, equivalent: String) throws {
+        let text = Self.rule().replacingOccurrences(of: "net.ipv4.tcp_retries2", with: watched)
+        let knowledge = Knowledge(rules: try RuleLoader.load(text: text, file: "user.yaml"), catalogue: Fixtures.knowledge.catalogue)
+        let lint = { (key: String) in Linter(knowledge: knowledge).lint([SourceText(path: "a.conf", text: "\(key) = 3")]).findings.map(\.rule) }
+        #expect(lint(watched) == ["test-rule"])
+        #expect(equivalent == watched, "the spellings are canonically equivalent text")
+        #expect(!lint(equivalent).contains("test-rule"))
+    }
+
     @Test func yamlSyntaxErrorHasPosition() throws {
         let found = try #require(problem("rules:\n  - id: [unclosed\n"))
         #expect(found.file == "user.yaml")
