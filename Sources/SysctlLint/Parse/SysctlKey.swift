@@ -106,19 +106,14 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         return result
     }
 
-    /// `byte` in every byte of a word.
     @inline(__always)
-    private static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+    private static func broadcast(_ character: Unicode.Scalar) -> UInt64 { UTF8Text.broadcast(UInt8(ascii: character)) }
 
     @inline(__always)
-    private static func broadcast(_ character: Unicode.Scalar) -> UInt64 { broadcast(UInt8(ascii: character)) }
+    private static func broadcast(_ byte: UInt8) -> UInt64 { UTF8Text.broadcast(byte) }
 
-    /// 0x80 in each byte of `word` that is zero, and nothing elsewhere (no carry crosses a byte).
     @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 {
-        let low = broadcast(0x7F)
-        return ~((word & low) &+ low | word | low)
-    }
+    private static func zeroBytes(_ word: UInt64) -> UInt64 { UTF8Text.zeroBytes(word) }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
     /// name `eth0.100`) becomes `/`.

@@ -7,10 +7,11 @@ import Foundation
 /// A 64,000-line `sysctl -a` made 64,000 key strings, paths and assignment boxes, about 350 bytes and three
 /// allocations a line; faulting in that memory and indexing it was most of the run, though no rule watches the
 /// keys of 16,000 interfaces. A row is 40 bytes plus its bytes in the arena. Storing each path's hash into a
-/// table as it was read waited on a cache miss per line; sorting the hashes once reads and writes in order.
+/// table as it was read waited on a cache miss per line; indexed in one loop once all are read, the misses overlap.
 struct SnapshotTable: Sendable {
     struct Row: Sendable {
-        /// Where the row's path starts in `bytes`; its value follows the path.
+        /// Where the row's path starts in `bytes`; its value follows the path. Lengths fit 32 bits: the readers
+        /// cut a line at 16 MiB and a multi-line value at 16 MiB of text.
         var start: Int
         var pathLength: Int32
         var valueLength: Int32
@@ -209,7 +210,7 @@ struct SnapshotTable: Sendable {
     func position(of path: String, in index: HashSlots) -> Int? {
         UTF8Text.withBytes(path) { wanted in
             index.position(hash: HashSlots.hash(wanted)) { position in
-                withPath(at: position) { candidate, _ in candidate.elementsEqual(wanted) }
+                withPath(at: position) { candidate, _ in UTF8Text.same(candidate, wanted) }
             }
         }
     }
@@ -225,10 +226,7 @@ struct SnapshotTable: Sendable {
         for (path, hash) in zip(filter.exact, filter.exactHashes) {
             let position = UTF8Text.withBytes(path) { wanted in
                 index.position(hash: hash) { position in
-                    withPath(at: position) { candidate, _ in
-                        candidate.count == wanted.count
-                            && (wanted.isEmpty || memcmp(candidate.baseAddress!, wanted.baseAddress!, wanted.count) == 0)
-                    }
+                    withPath(at: position) { candidate, _ in UTF8Text.same(candidate, wanted) }
                 }
             }
             if let position { found.append(position) }

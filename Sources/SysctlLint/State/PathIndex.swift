@@ -1,5 +1,3 @@
-import Foundation
-
 /// Positions by key path in an open-addressing table of 8-byte slots (32 bits of the path's hash and a position),
 /// leaving where the paths themselves are kept to its owner: a list of strings (`PathIndex`), or the byte arena of
 /// a snapshot (`SnapshotTable`).
@@ -101,9 +99,7 @@ struct PathIndex: Sendable {
     /// The position of the path whose bytes are `path` and whose hash is `hash`, or nil.
     func position(of path: UnsafeBufferPointer<UInt8>, hash: UInt32) -> Int? {
         slots.position(hash: hash) { position in
-            UTF8Text.withBytes(paths[position]) { known in
-                known.count == path.count && (path.isEmpty || memcmp(known.baseAddress!, path.baseAddress!, path.count) == 0)
-            }
+            UTF8Text.withBytes(paths[position]) { UTF8Text.same($0, path) }
         }
     }
 

@@ -74,7 +74,7 @@ package struct JSONParser {
     /// Where the rows of `parse(_:keeping:rows:)` go.
     var rows: JSONRows?
 
-    init(bytes: UnsafeBufferPointer<UInt8>, filter: MemberFilter?) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, filter: MemberFilter?) {
         self.bytes = bytes
         self.filter = filter
     }
@@ -87,30 +87,23 @@ package struct JSONParser {
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
         guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return (false, false) }
-        let position = filter.keepingBytes.firstIndex { kept in
-            kept.count == name.count
-                && (name.isEmpty || kept.withUnsafeBytes { memcmp($0.baseAddress!, name.baseAddress!, name.count) == 0 })
-        }
+        let position = filter.keepingBytes.firstIndex { kept in kept.withUnsafeBufferPointer { UTF8Text.same($0, name) } }
         return position.map { (true, filter.keptContainers[$0]) } ?? (false, false)
     }
 
     /// Where the string whose text starts at `from` stops being plain: its closing quote, a backslash, a control
     /// character, or the end of the input. Eight bytes at a time: a fleet log is mostly strings.
-    func stringStop(from: Int) -> Int { Self.stringStop(in: bytes, from: from) }
-
-    /// The same on the bytes alone: a method of the parser copied the whole parser for every string.
+    /// On the bytes alone, not a method: a method of the parser copied the whole parser for every string.
     static func stringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         var index = from
         if let base = bytes.baseAddress {
             let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            func zeroBytes(_ word: UInt64) -> UInt64 { ~((word & lows) &+ lows | word | lows) }
             while index + 8 <= bytes.count {
                 let word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 // Quotes and backslashes exactly; bytes below 0x20 may flag a byte above the first of them too
                 // (a borrow), which the lowest flag is never.
-                let stops = zeroBytes(word ^ (ones &* 0x22)) | zeroBytes(word ^ (ones &* 0x5C))
-                    | (word &- ones &* 0x20) & ~word & highs
+                let stops = UTF8Text.zeroBytes(word ^ UTF8Text.broadcast(0x22)) | UTF8Text.zeroBytes(word ^ UTF8Text.broadcast(0x5C))
+                    | (word &- UTF8Text.broadcast(0x20)) & ~word & UTF8Text.broadcast(0x80)
                 if stops != 0 { return index + stops.trailingZeroBitCount / 8 }
                 index += 8
             }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The rows of one array in a JSON line, read in place rather than built as values: a fleet log's host carries a
 /// few hundred rows of which a reader wants two or three fields, and building each row as an object with its
 /// strings was most of the cost of reading the log. A field that is a string without escapes is its bytes in the
@@ -76,11 +74,7 @@ package struct JSONRows {
 
     /// The field a member name written without escapes is, by its bytes.
     func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
-        nameBytes.firstIndex { wanted in
-            wanted.count == name.count && wanted.withUnsafeBufferPointer { wanted in
-                name.isEmpty || memcmp(wanted.baseAddress!, name.baseAddress!, name.count) == 0
-            }
-        }
+        nameBytes.firstIndex { wanted in wanted.withUnsafeBufferPointer { UTF8Text.same($0, name) } }
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Byte-level text helpers for the hot paths (every line of a snapshot, every key). The characters they look for
 /// are ASCII, and an ASCII byte never occurs inside a multi-byte UTF-8 sequence, so working on bytes is exact and
 /// avoids grapheme breaking; the indices they return are valid `String` indices.
@@ -50,6 +52,22 @@ enum UTF8Text {
         while start < end, isBlank(bytes[start]) { start += 1 }
         while end > start, isBlank(bytes[end - 1]) { end -= 1 }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// Whether two runs of bytes are the same bytes (memcmp; the generic comparison went element by element).
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+    }
+
+    /// `byte` in every byte of a word, for the scans that read eight bytes at a time.
+    @inline(__always)
+    static func broadcast(_ byte: UInt8) -> UInt64 { UInt64(byte) &* 0x0101_0101_0101_0101 }
+
+    /// 0x80 in each byte of `word` that is zero, and nothing elsewhere (no carry crosses a byte).
+    @inline(__always)
+    static func zeroBytes(_ word: UInt64) -> UInt64 {
+        let low = broadcast(0x7F)
+        return ~((word & low) &+ low | word | low)
     }
 
     /// `body` over the UTF-8 bytes of `text`, in place when the string is contiguous (native strings are).
