@@ -12,10 +12,7 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `name` is `written` itself: a dotted key that simplifying left alone swaps back to what was written,
     /// so the common case builds no second string.
-    let nameIsWritten: Bool
-    /// Whether `path` is `written` itself (a slash key, or one without separators, that needs no simplifying).
-    let pathIsWritten: Bool
-    let isASCII: Bool
+    private let nameIsWritten: Bool
     /// Keys holding `*`, `?` or `[` are globs for procps ≥ 4.0 and systemd ≥ 245 (asked of every key many times,
     /// so worked out once).
     public let isGlob: Bool
@@ -29,8 +26,6 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         let unsimplified = dotted ? UTF8Text.swapping(dot, slash, in: written, knownToOccur: true) : written
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
-        self.pathIsWritten = !dotted && simple
-        self.isASCII = scan.isASCII
         self.isGlob = glob
     }
 

@@ -28,7 +28,8 @@ struct SnapshotTable: Sendable {
 
     private(set) var bytes: [UInt8] = []
     private(set) var rows: [Row] = []
-    /// Keys whose written form is neither the path nor its swap (`a..b`), or is not ASCII, kept whole.
+    /// Keys read before they were added (a fleet reader's), and keys whose written form is neither the path nor
+    /// its swap (`a..b`) or is not ASCII: kept whole.
     private var keys: [SysctlKey] = []
     /// Files of rows read from a file of their own (/proc/sys).
     private var files: [String] = []
@@ -120,19 +121,9 @@ struct SnapshotTable: Sendable {
     mutating func add(key: SysctlKey, value: UnsafeBufferPointer<UInt8>, line: Int, file: String?, pathHash: UInt32? = nil) {
         let start = bytes.count
         UTF8Text.withBytes(key.path) { bytes.append(contentsOf: $0) }
-        let spelling: Int32
-        // Rows spelled from their path are ASCII, so that comparing their bytes is comparing their text.
-        if !key.isASCII {
-            spelling = Int32(keys.count)
-            keys.append(key)
-        } else if key.nameIsWritten {
-            spelling = Self.dotted
-        } else if key.pathIsWritten {
-            spelling = Self.asPath
-        } else {
-            spelling = Int32(keys.count)
-            keys.append(key)
-        }
+        // Kept whole: it is shared with the reader that made it, and a row a rule asks about needs it again.
+        let spelling = Int32(keys.count)
+        keys.append(key)
         addRow(start: start, value: value, line: line, file: file, spelling: spelling, hash: pathHash)
         if key.isGlob { hasGlob = true }
     }
