@@ -21,12 +21,11 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         self.written = written
         let dot = UInt8(ascii: "."), slash = UInt8(ascii: "/")
         let scan = UTF8Text.withBytes(written) { Self.scan($0) }
-        let separator = scan.separator, glob = scan.isGlob, simple = scan.isSimple
-        let dotted = separator == dot
+        let dotted = scan.separator == dot, simple = scan.isSimple
         let unsimplified = dotted ? UTF8Text.swapping(dot, slash, in: written, knownToOccur: true) : written
         self.path = simple ? unsimplified : Self.simplify(unsimplified)
         self.nameIsWritten = dotted && simple
-        self.isGlob = glob
+        self.isGlob = scan.isGlob
     }
 
     /// What one pass over a written key's bytes finds.
@@ -74,9 +73,9 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
                 }
             }
             high |= word
-            glob |= Self.zeroBytes(word ^ Self.broadcast("*")) | Self.zeroBytes(word ^ Self.broadcast("?"))
-                | Self.zeroBytes(word ^ Self.broadcast("["))
-            var separators = Self.zeroBytes((word | Self.broadcast(0x01)) ^ Self.broadcast("/")) & fresh  // `.` and `/`
+            glob |= UTF8Text.zeroBytes(word ^ UTF8Text.broadcast(UInt8(ascii: "*"))) | UTF8Text.zeroBytes(word ^ UTF8Text.broadcast(UInt8(ascii: "?")))
+                | UTF8Text.zeroBytes(word ^ UTF8Text.broadcast(UInt8(ascii: "[")))
+            var separators = UTF8Text.zeroBytes((word | UTF8Text.broadcast(0x01)) ^ UTF8Text.broadcast(UInt8(ascii: "/"))) & fresh  // `.` and `/`
             while separators != 0 {
                 let index = offset + separators.trailingZeroBitCount / 8
                 separators &= separators - 1
@@ -95,20 +94,11 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
             }
             offset += 8
         }
-        result.isASCII = high & Self.broadcast(0x80) == 0
+        result.isASCII = high & UTF8Text.broadcast(0x80) == 0
         result.isGlob = glob != 0
         result.separator = separator
         return result
     }
-
-    @inline(__always)
-    private static func broadcast(_ character: Unicode.Scalar) -> UInt64 { UTF8Text.broadcast(UInt8(ascii: character)) }
-
-    @inline(__always)
-    private static func broadcast(_ byte: UInt8) -> UInt64 { UTF8Text.broadcast(byte) }
-
-    @inline(__always)
-    private static func zeroBytes(_ word: UInt64) -> UInt64 { UTF8Text.zeroBytes(word) }
 
     /// The dotted form `sysctl -a` prints: path separators become `.`, and a literal `.` (as in the interface
     /// name `eth0.100`) becomes `/`.

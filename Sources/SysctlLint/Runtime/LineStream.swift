@@ -85,7 +85,7 @@ public final class LineStream {
     public func nextLine() -> ArraySlice<UInt8>? {
         while true {
             // Bytes before `scanned` are known to hold no newline: each byte is searched once, however long the line.
-            if let newline = Self.newline(in: buffer, from: max(start, scanned)) {
+            if let newline = buffer.withUnsafeBufferPointer({ UTF8Text.firstIndex(of: 0x0A, in: $0, from: max(start, scanned)) }) {
                 var end = newline
                 if end > start && buffer[end - 1] == 0x0D { end -= 1 }
                 let line = buffer[start..<end]
@@ -130,10 +130,8 @@ public final class LineStream {
         while true {
             var stopped = false
             buffer.withUnsafeBufferPointer { all in
-                guard let base = all.baseAddress else { return }
                 var from = max(start, scanned)
-                while !stopped, from < all.count, let found = memchr(base + from, 0x0A, all.count - from) {
-                    let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                while !stopped, let newline = UTF8Text.firstIndex(of: 0x0A, in: all, from: from) {
                     var end = newline
                     if end > start && all[end - 1] == 0x0D { end -= 1 }
                     let line = UnsafeBufferPointer(rebasing: all[start..<end])
@@ -160,14 +158,6 @@ public final class LineStream {
                 start = 0
             }
             readChunk()
-        }
-    }
-
-    /// Where the first `\n` at or after `from` stands, found by memchr.
-    private static func newline(in buffer: [UInt8], from: Int) -> Int? {
-        buffer.withUnsafeBufferPointer { all in
-            guard from < all.count, let base = all.baseAddress, let found = memchr(base + from, 0x0A, all.count - from) else { return nil }
-            return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
         }
     }
 

@@ -156,19 +156,11 @@ struct SnapshotTable: Sendable {
         rows[rows.count - 1].valueLength = Int32(clamping: length + 1 + more.count)
     }
 
-    /// Whether the last row's key was written as `written`.
+    /// Whether the last row's key was written as `written`, compared as text (for keys that are not spelled from
+    /// their path; where a non-ASCII key can equal another spelling, U+212A is `K`).
     func lastKeyIsWritten(_ written: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let last = rows.last else { return false }
-        // Keys are compared as text, where a non-ASCII key can equal another spelling (U+212A is `K`).
-        if last.spelling >= 0 || written.contains(where: { $0 >= 0x80 }) {
-            return self.written(at: rows.count - 1) == String(decoding: written, as: UTF8.self)
-        }
-        guard Int(last.pathLength) == written.count else { return false }
-        let path = bytes[last.start..<(last.start + written.count)]
-        if last.spelling == Self.asPath { return path.elementsEqual(written) }
-        return zip(path, written).allSatisfy { pathByte, writtenByte in
-            pathByte == (writtenByte == UInt8(ascii: ".") ? UInt8(ascii: "/") : writtenByte == UInt8(ascii: "/") ? UInt8(ascii: ".") : writtenByte)
-        }
+        guard !rows.isEmpty else { return false }
+        return self.written(at: rows.count - 1) == String(decoding: written, as: UTF8.self)
     }
 
     /// The rows' paths by hash, when no two rows share a path and no key is a glob (as in any real snapshot);
@@ -199,13 +191,17 @@ struct SnapshotTable: Sendable {
 
     /// The row whose key has `path`, found through `index` (made by `uniqueIndex()`), or nil.
     func position(of path: String, in index: HashSlots) -> Int? {
+        position(of: path, hash: HashSlots.hash(path), in: index)
+    }
+
+    /// The same, with the path's `HashSlots.hash` known.
+    private func position(of path: String, hash: UInt32, in index: HashSlots) -> Int? {
         UTF8Text.withBytes(path) { wanted in
-            index.position(hash: HashSlots.hash(wanted)) { position in
+            index.position(hash: hash) { position in
                 withPath(at: position) { candidate, _ in UTF8Text.same(candidate, wanted) }
             }
         }
     }
-
 
     /// The rows whose paths `filter` names or starts, in order: the exact paths looked up through `index` (made
     /// by `uniqueIndex()`), the prefixes compared with every row.
@@ -215,12 +211,7 @@ struct SnapshotTable: Sendable {
         if rows.count < 4 * filter.exact.count { return Array(rows.indices) }
         var found: [Int] = []
         for (path, hash) in zip(filter.exact, filter.exactHashes) {
-            let position = UTF8Text.withBytes(path) { wanted in
-                index.position(hash: hash) { position in
-                    withPath(at: position) { candidate, _ in UTF8Text.same(candidate, wanted) }
-                }
-            }
-            if let position { found.append(position) }
+            if let position = position(of: path, hash: hash, in: index) { found.append(position) }
         }
         if !filter.prefixes.isEmpty {
             rows.withUnsafeBufferPointer { rows in

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Reads saved `sysctl -a` output: `key = value` lines with the kernel's tabs kept, `key =` repeated for every line
 /// of a multi-line value, and `sysctl: ...` lines that stderr mixed in (noted, not fatal).
 public struct SysctlDumpReader: Sendable {
@@ -57,10 +55,8 @@ public struct SysctlDumpReader: Sendable {
 
     /// Where ` = ` first stands in the line: the first `=` with a blank on each side, found by memchr.
     static func firstSeparator(in line: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard let base = line.baseAddress else { return nil }
-        var from = 1  // an `=` at the start has no blank before it
-        while from + 1 < line.count, let found = memchr(base + from, Int32(UInt8(ascii: "=")), line.count - 1 - from) {
-            let equals = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+        var from = 1  // an `=` at the start has no blank before it, nor one at the end after it
+        while let equals = UTF8Text.firstIndex(of: UInt8(ascii: "="), in: line, from: from, to: line.count - 1) {
             if line[equals - 1] == 0x20, line[equals + 1] == 0x20 { return equals - 1 }
             from = equals + 1
         }
