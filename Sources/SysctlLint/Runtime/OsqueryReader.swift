@@ -207,7 +207,7 @@ public final class OsqueryReader {
 
     /// Every host of a fleet names the same few hundred keys: each is read as a key once, and its host's copies
     /// share it. Up to `keysKept` distinct names, so that a log of made-up names cannot grow the table without end.
-    /// The names by position, found through the shared path hash rather than a dictionary's SipHash.
+    /// Names are found by their bytes through the shared path hash, not through a dictionary's SipHash.
     private var names = PathIndex()
     private var keys: [SysctlKey] = []
     static let keysKept = 65_536

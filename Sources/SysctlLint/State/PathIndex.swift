@@ -5,8 +5,8 @@
 /// A `[String: Int]` of a 64,000-key snapshot spread 2 MB of buckets, and every insert stored a reference to
 /// the key into a cold bucket: a fifth of the snapshot's run went to waiting on those stores. These slots take a
 /// third of the room and hold no references. The hash is seeded at random for each process (`PathHash`), so
-/// input cannot be crafted to collide; probing is linear, and the table doubles when half full, placing each slot again by the
-/// hash bits it holds (no path is read back to grow it).
+/// input cannot be crafted to collide; probing is linear, and the table doubles when half full, placing each slot
+/// again by the hash bits it holds (no path is read back to grow it).
 struct HashSlots: Sendable {
     /// 0 for an empty slot; else the hash in the high half and position + 1 in the low half. A slot's home is the
     /// hash masked to the table's size.
@@ -91,9 +91,9 @@ struct PathIndex: Sendable {
 
     var count: Int { paths.count }
 
-    /// The position of `path`, or nil.
+    /// The position of `path`, or nil. Paths are compared by their bytes, as the kernel names its files.
     func position(of path: String) -> Int? {
-        slots.position(hash: HashSlots.hash(path)) { paths[$0] == path }
+        UTF8Text.withBytes(path) { position(of: $0, hash: HashSlots.hash($0)) }
     }
 
     /// The position of the path whose bytes are `path` and whose hash is `hash`, or nil.
@@ -106,8 +106,10 @@ struct PathIndex: Sendable {
     /// Adds `path` at the next position and returns nil, or returns the position it already has.
     mutating func insert(_ path: String) -> Int? {
         slots.makeRoomForOne()
-        let hash = HashSlots.hash(path)
-        let found = slots.find(hash: hash) { paths[$0] == path }
+        let (hash, found) = UTF8Text.withBytes(path) { bytes in
+            let hash = HashSlots.hash(bytes)
+            return (hash, slots.find(hash: hash) { UTF8Text.withBytes(paths[$0]) { UTF8Text.same($0, bytes) } })
+        }
         if let position = found.position { return position }
         slots.take(found.slot, hash: hash, position: paths.count)
         paths.append(path)
