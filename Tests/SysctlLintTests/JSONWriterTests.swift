@@ -185,11 +185,21 @@ import Testing
                                                               interval: Bool.random(using: &random) ? 1.5 : nil)],
                 summary: text())
         }
+        // Written after it, into the same writer: the same finding (its references shared), one with equal
+        // references in other storage, and one with other references, so that the writer's reuse of the last
+        // references' bytes is held to the generic path both when it applies and when it must not.
+        var copied = finding
+        copied.references = finding.references.map { String(decoding: Array($0.utf8), as: UTF8.self) }
+        var other = finding
+        other.references = finding.references + [text()]
+        let findings = [finding, finding, copied, other, finding]
         for pretty in [true, false] {
             let indent = pretty ? Int.random(in: 0..<4, using: &random) : 0
             var direct = JSONWriter(pretty: pretty), generic = JSONWriter(pretty: pretty)
-            direct.writeFinding(finding, indent: indent)
-            generic.write(JSONReporter.object(finding), indent: indent)
+            for finding in findings {
+                direct.writeFinding(finding, indent: indent)
+                generic.write(JSONReporter.object(finding), indent: indent)
+            }
             #expect(direct.bytes == generic.bytes, "\(String(decoding: direct.bytes, as: UTF8.self))")
         }
     }

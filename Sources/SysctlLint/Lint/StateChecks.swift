@@ -59,19 +59,17 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
-        for position in state.overriddenPositions {
+        for (position, loser) in state.overrides {
             let winner = state.winner(at: position)
-            for loser in state.overridden(at: position) {
-                let name = loser.key.name
-                let place = winner.location.place(from: loser.location)
-                let same = loser.value == winner.value
-                let message = same
-                    ? "\(name) is set again to the same value at \(place); this line is redundant"
-                    : "\(name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
-                findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
-                                        location: loser.location, message: message,
-                                        fix: same ? "remove this line" : "keep one assignment with the value you mean"))
-            }
+            let name = loser.key.name
+            let place = winner.location.place(from: loser.location)
+            let same = loser.value == winner.value
+            let message = same
+                ? "\(name) is set again to the same value at \(place); this line is redundant"
+                : "\(name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
+            findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
+                                    location: loser.location, message: message,
+                                    fix: same ? "remove this line" : "keep one assignment with the value you mean"))
         }
     }
 

@@ -18,9 +18,7 @@ public enum DisplayText {
     public static func escaped(_ text: String) -> String {
         // The common case (nothing to escape) returns the string itself without copying, after one pass over its
         // bytes (contiguous storage when the string has it: the generic view cost a large report 5% of its time).
-        func suspect(_ byte: UInt8) -> Bool { byte < 0x20 && byte != 0x09 || byte == 0x7F || byte == 0xC2 || byte == 0xE2 }
-        let mayNeed = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: suspect) }
-            ?? text.utf8.contains(where: suspect)
+        let mayNeed = text.utf8.withContiguousStorageIfAvailable(mayNeedEscape) ?? text.utf8.contains(where: isSuspect)
         guard mayNeed, text.unicodeScalars.contains(where: needsEscape) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -34,6 +32,25 @@ public enum DisplayText {
             }
         }
         return out
+    }
+
+    /// Whether `bytes` hold a byte `escaped` must look at: a control, DEL, or the lead byte of C1 controls (0xC2)
+    /// and of the format characters it escapes (0xE2). Plain ASCII words are passed over eight bytes at a time.
+    private static func mayNeedEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let high = UTF8Text.broadcast(0x80), delete = UTF8Text.broadcast(0x7F)
+        var index = 0
+        while index < bytes.count {
+            index = UTF8Text.skippingPlainWords(bytes, from: index) { word in
+                word & high == 0 && !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ delete) == 0
+            }
+            if bytes[index..<min(index + 8, bytes.count)].contains(where: isSuspect) { return true }
+            index += 8
+        }
+        return false
+    }
+
+    private static func isSuspect(_ byte: UInt8) -> Bool {
+        byte < 0x20 && byte != 0x09 || byte == 0x7F || byte == 0xC2 || byte == 0xE2
     }
 
     static func escaped(_ text: String?) -> String? { text.map(escaped) }
@@ -81,12 +98,20 @@ public enum DisplayText {
     private static func mayHoldCommand(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2 else { return false }
         let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
-        for index in 0..<(bytes.count - 1) {
-            let byte = bytes[index]
-            if byte == colon, bytes[index + 1] == colon { return true }
-            if byte == hash, bytes[index + 1] == hash, index + 2 < bytes.count, bytes[index + 2] == bracket { return true }
+        // Words without a ':' or '#' are passed over eight bytes at a time: a report is almost all such words.
+        let colons = UTF8Text.broadcast(colon), hashes = UTF8Text.broadcast(hash)
+        var index = 0
+        while true {
+            index = UTF8Text.skippingPlainWords(bytes, from: index) { UTF8Text.zeroBytes($0 ^ colons) | UTF8Text.zeroBytes($0 ^ hashes) == 0 }
+            let end = min(index + 8, bytes.count - 1)  // a mark's first byte; the last byte starts none
+            guard index < end else { return false }
+            for index in index..<end {
+                let byte = bytes[index]
+                if byte == colon, bytes[index + 1] == colon { return true }
+                if byte == hash, bytes[index + 1] == hash, index + 2 < bytes.count, bytes[index + 2] == bracket { return true }
+            }
+            index = end
         }
-        return false
     }
 
     /// A file name as it starts a gcc or text report line: `::` there would be a GitHub workflow command

@@ -40,6 +40,12 @@ public struct ReportSink {
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
+    /// `number` in decimal, without making a string of it.
+    public mutating func write(decimal number: Int) {
+        UTF8Text.appendDecimal(number, to: &buffer)
+        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+    }
+
     public mutating func write(_ bytes: some Collection<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }

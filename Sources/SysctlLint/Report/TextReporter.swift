@@ -135,9 +135,9 @@ public struct TextReporter: Sendable {
             } else if let location = finding.location {
                 sink.write(path(location.file))
                 sink.write(":")
-                sink.write(String(location.line))
+                sink.write(decimal: location.line)
                 sink.write(":")
-                sink.write(String(location.column))
+                sink.write(decimal: location.column)
                 sink.write(": ")
             }
             sink.write(paint(finding.severity.rawValue, finding.severity.style))

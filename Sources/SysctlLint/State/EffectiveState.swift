@@ -21,8 +21,10 @@ public struct EffectiveState: Sendable {
     /// A snapshot's values, when no key repeats and none is a glob (as in any real snapshot): the state is its rows
     /// as they stand, and an assignment is made only for a row something asks about.
     private var taken: (table: SnapshotTable, source: String, index: HashSlots)?
-    /// The assignments each winner overrode, oldest first, by the winner's position; most keys have none.
-    private var losers: [Int: [Assignment]] = [:]
+    /// Every overridden assignment with its winner's position, in the order they were overridden (nearly the order
+    /// of the input): the findings that name them are then made, and laid out in memory, close to the order a report
+    /// reads them in. Grouped by winner, a large file's report jumped across megabytes from one finding to the next.
+    private(set) var overrides: [(winner: Int, loser: Assignment)] = []
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
     public private(set) var globs: [Assignment] = []
     public private(set) var exclusions: [Exclusion] = []
@@ -34,14 +36,10 @@ public struct EffectiveState: Sendable {
 
     /// Explicit settings in the order their winners were written: each winner with what it overrode.
     public var settings: [Setting] {
-        winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
+        var losers: [Int: [Assignment]] = [:]
+        for (winner, loser) in overrides { losers[winner, default: []].append(loser) }
+        return winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
     }
-
-    /// Positions of the winners that overrode something, in order.
-    var overriddenPositions: [Int] { losers.keys.sorted() }
-
-    /// The assignments the winner at `position` overrode, oldest first.
-    func overridden(at position: Int) -> [Assignment] { losers[position] ?? [] }
 
     public init(files: [ParsedFile] = []) {
         fileOrder = files.map(\.path)
@@ -96,7 +94,7 @@ public struct EffectiveState: Sendable {
         }
         // One hash per assignment: a new key (the common case) is inserted by the same lookup that finds a repeat.
         if let position = index.insert(key.path) {
-            losers[position, default: []].append(explicit[position])
+            overrides.append((position, explicit[position]))
             explicit[position] = assignment
         } else {
             explicit.append(assignment)

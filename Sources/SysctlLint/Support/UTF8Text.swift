@@ -77,6 +77,40 @@ enum UTF8Text {
         return ~((word & low) &+ low | word | low)
     }
 
+    /// 0x80 somewhere in `word` exactly when one of its bytes is below `limit` (at most 0x80). Which byte carries
+    /// the mark is not exact (a borrow can mark the byte above), so it answers only "any".
+    @inline(__always)
+    static func anyByteBelow(_ limit: UInt8, in word: UInt64) -> Bool {
+        (word &- broadcast(limit)) & ~word & broadcast(0x80) != 0
+    }
+
+    /// Where, from `start`, the first eight-byte word that `isPlain` refuses begins, or the last few bytes that
+    /// make no whole word: the scans that look for rare bytes (escapes, workflow-command marks) pass over plain
+    /// text eight bytes at a time and read byte by byte only from here, for one word, before asking again.
+    @inline(__always)
+    static func skippingPlainWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ isPlain: (UInt64) -> Bool) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return start }
+        var index = start
+        while index + 8 <= bytes.count, isPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { index += 8 }
+        return index
+    }
+
+    /// `number` in decimal, as `String(number)` writes it, appended without making the string (reports write a
+    /// line and a column for every finding).
+    static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
+        if number < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = number.magnitude, digits = 1
+        while magnitude >= 10 { magnitude /= 10; digits += 1 }
+        magnitude = number.magnitude
+        var index = bytes.count + digits
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        repeat {
+            index -= 1
+            bytes[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+    }
+
     /// `body` over the UTF-8 bytes of `text`, in place when the string is contiguous (native strings are).
     static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }

@@ -25,7 +25,7 @@ extension JSONWriter {
     }
 
     private mutating func writeOptional(_ number: Int?) {
-        if let number { bytes.append(contentsOf: String(number).utf8) } else { bytes.append(contentsOf: "null".utf8) }
+        if let number { UTF8Text.appendDecimal(number, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
     private mutating func writeStrings(_ items: [String], indent: Int) {
@@ -33,6 +33,9 @@ extension JSONWriter {
             write(.array(items.map(JSONValue.string)), indent: indent)
             return
         }
+        // `==` on arrays that share storage (one rule's references) answers without reading them.
+        if let last = lastStrings, last.indent == indent, last.items == items { return bytes.append(contentsOf: last.bytes) }
+        let start = bytes.count
         bytes.append(contentsOf: "[\n".utf8)
         for (index, item) in items.enumerated() {
             if index > 0 { bytes.append(contentsOf: ",\n".utf8) }
@@ -42,6 +45,7 @@ extension JSONWriter {
         bytes.append(UInt8(ascii: "\n"))
         appendIndent(indent)
         bytes.append(UInt8(ascii: "]"))
+        lastStrings = (items, indent, Array(bytes[start...]))
     }
 
     fileprivate mutating func appendIndent(_ level: Int) {

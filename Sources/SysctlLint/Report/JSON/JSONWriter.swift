@@ -10,6 +10,9 @@ import Foundation
 public struct JSONWriter: Sendable {
     public var pretty: Bool
     public internal(set) var bytes: [UInt8] = []
+    /// The last list of strings a finding wrote (its references) and the bytes written for it: a rule's findings
+    /// share their references, which were half of a large report's bytes, and are escaped once.
+    var lastStrings: (items: [String], indent: Int, bytes: [UInt8])?
 
     public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
         self.pretty = pretty
@@ -82,14 +85,22 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
-            // Runs that need no escaping (nearly everything) are copied whole.
-            var runStart = 0
-            for index in 0..<utf8.count {
-                let byte = utf8[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                escape(byte)
-                runStart = index + 1
+            // Runs that need no escaping (nearly everything) are copied whole; words without a quote, a backslash
+            // or a control are passed over eight bytes at a time.
+            let quotes = UTF8Text.broadcast(UInt8(ascii: "\"")), backslashes = UTF8Text.broadcast(UInt8(ascii: "\\"))
+            var runStart = 0, index = 0
+            while index < utf8.count {
+                index = UTF8Text.skippingPlainWords(utf8, from: index) { word in
+                    !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ quotes) | UTF8Text.zeroBytes(word ^ backslashes) == 0
+                }
+                for position in index..<min(index + 8, utf8.count) {
+                    let byte = utf8[position]
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+                    escape(byte)
+                    runStart = position + 1
+                }
+                index += 8
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }

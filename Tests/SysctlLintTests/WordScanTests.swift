@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+/// The report scans that read eight bytes at a time (JSON escapes, display escapes, workflow-command marks) and
+/// the decimal writer, each held to the byte-by-byte definition it replaces, with the bytes they look for placed
+/// at every offset of a word and across word boundaries.
+@Suite struct WordScanTests {
+    /// Pieces that fill words: plain ASCII, and each byte or sequence one of the scans must notice.
+    static let pieces: [String] = ["a", "Z", " ", "0", ".", "=", "\"", "\\", "/", ":", "#", "[", "\n", "\r", "\t", "\u{0}", "\u{1}",
+                                   "\u{1F}", "\u{7F}", "\u{85}", "\u{AD}", "é", "\u{200B}", "\u{2028}", "\u{202E}", "😀", "abcdefgh"]
+
+    static func text(_ random: inout JSONWriterTests.Generator) -> String {
+        let plain = String(repeating: "x", count: Int.random(in: 0..<17, using: &random))
+        let count = Int.random(in: 0..<24, using: &random)
+        // Mostly plain bytes, so that whole words pass over and the rare piece lands at any offset.
+        return plain + (0..<count).map { _ in
+            Int.random(in: 0..<4, using: &random) == 0 ? pieces.randomElement(using: &random)! : "q"
+        }.joined()
+    }
+
+    /// JSON escaping as `JSONWriter` documents it, one byte at a time.
+    static func jsonString(_ text: String) -> [UInt8] {
+        var out: [UInt8] = [UInt8(ascii: "\"")]
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += Array("\\\"".utf8)
+            case UInt8(ascii: "\\"): out += Array("\\\\".utf8)
+            case 0x08: out += Array("\\b".utf8)
+            case 0x0C: out += Array("\\f".utf8)
+            case 0x0A: out += Array("\\n".utf8)
+            case 0x0D: out += Array("\\r".utf8)
+            case 0x09: out += Array("\\t".utf8)
+            case ..<0x20: out += Array(String(format: "\\u%04x", Int(byte)).utf8)
+            default: out.append(byte)
+            }
+        }
+        return out + [UInt8(ascii: "\"")]
+    }
+
+    /// Whether a line could be a workflow command, one byte at a time: `::` or `##[` anywhere.
+    static func holdsCommandMark(_ bytes: [UInt8]) -> Bool {
+        bytes.indices.contains { index in
+            let rest = bytes[index...]
+            return rest.starts(with: Array("::".utf8)) || rest.starts(with: Array("##[".utf8))
+        }
+    }
+
+    @Test(arguments: 0..<300)
+    func jsonStringsAreEscapedAsByteByByte(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let text = Self.text(&random)
+        var writer = JSONWriter(pretty: false)
+        writer.writeString(text)
+        #expect(writer.bytes == Self.jsonString(text), "\(text.debugDescription)")
+    }
+
+    @Test(arguments: 0..<300)
+    func displayEscapingSeesEveryCharacterItEscapes(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let text = Self.text(&random)
+        let needs = text.unicodeScalars.contains(where: DisplayText.needsEscape)
+        #expect((DisplayText.escaped(text) != text) == needs, "\(text.debugDescription)")
+        #expect(!DisplayText.escaped(text).unicodeScalars.contains(where: DisplayText.needsEscape))
+    }
+
+    @Test(arguments: 0..<300)
+    func commandMarksAreFoundAtEveryOffset(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let bytes = Array(Self.text(&random).utf8)
+        #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+    }
+
+    @Test func commandMarksAtTheEdgesOfWords() {
+        for length in 0..<20 {
+            for offset in 0..<length {
+                for mark in ["::", "##["] {
+                    var bytes = Array(repeating: UInt8(ascii: "x"), count: length)
+                    for (index, byte) in mark.utf8.enumerated() where offset + index < length { bytes[offset + index] = byte }
+                    #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(length) \(offset) \(mark)")
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [0, 1, -1, 9, 10, -10, 99, 100, 12345, Int.max, Int.min, Int.min + 1, 1_000_000_000_000_000_000])
+    func decimalsAreWrittenAsStringWritesThem(number: Int) {
+        var bytes = Array("x".utf8)
+        UTF8Text.appendDecimal(number, to: &bytes)
+        #expect(bytes == Array(("x" + String(number)).utf8))
+        var sink = ReportSink()
+        sink.write(decimal: number)
+        #expect(sink.text == String(number))
+    }
+}
