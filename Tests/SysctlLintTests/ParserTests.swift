@@ -187,6 +187,36 @@ import Testing
         }
     }
 
+    /// Plain assignment lines read on the short path give exactly what the full line reader gives: statements,
+    /// findings and line count, for files of lines built from the pieces each check looks at (blanks of every
+    /// kind, controls, comments, dashes, `=` in every place, spelling problems, non-ASCII and broken UTF-8).
+    @Test func plainLinesReadDirectlyMatchTheFullReader() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = ["net.ipv4.tcp_fin_timeout", "kernel/hostname", "a", "0", ".", "/", "..", "=", "=", " ", " ", "\t",
+                                 "\r", "\u{0B}", "\u{0C}", "\u{0}", "#", ";", "-", "- ", "--", "*", "{a,b}", "proc/sys/", "é", "sysctl",
+                                 "net.ipv4.conf.eth0.100.rp_filter", "60 61"].map { Array($0.utf8) } + [[0xFF], [0xEF, 0xBB, 0xBF]]
+        for _ in 0..<3_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 1..<6, using: &generator) {
+                if Bool.random(using: &generator) {
+                    bytes += Array("net.ipv4.tcp_keepalive_time = 600".utf8)  // the line the short path is for
+                } else {
+                    for _ in 0..<Int.random(in: 0..<9, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+                }
+                bytes.append(0x0A)
+            }
+            if Bool.random(using: &generator) { bytes.removeLast() }
+            let source = SourceText(path: "x.conf", bytes: bytes)
+            var full = ConfigParser()
+            full.readsPlainLinesDirectly = false
+            let expected = full.parse(source), parsed = ConfigParser().parse(source)
+            let shown = String(decoding: bytes, as: UTF8.self).debugDescription
+            #expect(parsed.statements == expected.statements, "\(shown)")
+            #expect(parsed.findings == expected.findings, "\(shown)")
+            #expect(parsed.lineCount == expected.lineCount, "\(shown)")
+        }
+    }
+
     /// Every byte of a path counts in its hash: paths of each length up to 40 that differ in one byte, or only in
     /// their length, hash apart (a dropped or doubly counted byte would make two of them equal).
     @Test func pathHashesCountEveryByte() {
@@ -227,6 +257,20 @@ import Testing
                       "proc/sysx/a", "/proc/sys/a", "net..ipv4.x", "net//ipv4/x", "net.ipv4.", "net/ipv4/", "a/../b", "..",
                       "a/..", "a/...", "sysctl net.core.x", "a\tb", "kernel.{a}", "kernel.{a", "kernel.a}", "é//ü/", "/", "."])
     func spellingIssuesMatchTheirDefinition(written: String) {
+        #expect(SysctlKey(written).spellingIssues == Self.spellingIssues(written))
+    }
+
+    /// The same on random keys, which reach both the plain-key shortcut and the full passes.
+    @Test func randomKeysHaveTheSpellingIssuesOfTheirDefinition() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["net", "a", ".", "/", ".", "/", "..", " ", "\t", "{", "}", "proc", "sys", "é", "_", "-"]
+        for _ in 0..<5_000 {
+            let written = (0..<Int.random(in: 0..<9, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            #expect(SysctlKey(written).spellingIssues == Self.spellingIssues(written), "\(written.debugDescription)")
+        }
+    }
+
+    static func spellingIssues(_ written: String) -> [KeySpellingIssue] {
         let key = SysctlKey(written)
         let raw = SysctlKey.toPath(written)
         var expected: [KeySpellingIssue] = []
@@ -236,7 +280,7 @@ import Testing
         if raw.split(separator: "/", omittingEmptySubsequences: false).contains("..") { expected.append(.parentComponent) }
         if written.contains(" ") || written.contains("\t") { expected.append(.innerWhitespace) }
         if written.contains("{") && written.contains("}") { expected.append(.braces) }
-        #expect(key.spellingIssues == expected)
+        return expected
     }
 
     /// The settings' index against a dictionary: random paths with repeats, from an index sized too small, so

@@ -11,6 +11,10 @@ public struct ConfigParser: Sendable {
     /// systemd-sysctl aborts a file at a line longer than this (`LONG_LINE_MAX`).
     public static let systemdLineLimit = 1024 * 1024
 
+    /// Whether plain assignment lines take the short path (`Run.parsePlainAssignment`); tests turn it off to hold
+    /// the two paths to the same result.
+    var readsPlainLinesDirectly = true
+
     public init() {}
 
     public func parse(_ source: SourceText) -> ParsedFile {
@@ -18,12 +22,15 @@ public struct ConfigParser: Sendable {
         var lineStart = 0
         var lineNumber = 0
         let bytes = source.bytes
-        while lineStart < bytes.count {
-            lineNumber += 1
-            var lineEnd = lineStart
-            while lineEnd < bytes.count && bytes[lineEnd] != 0x0A { lineEnd += 1 }
-            run.parseLine(bytes[lineStart..<lineEnd], number: lineNumber, isFirst: lineNumber == 1)
-            lineStart = lineEnd + 1
+        bytes.withUnsafeBufferPointer { buffer in
+            while lineStart < buffer.count {
+                lineNumber += 1
+                let lineEnd = UTF8Text.firstIndex(of: 0x0A, in: buffer, from: lineStart) ?? buffer.count
+                let plain = readsPlainLinesDirectly && lineNumber > 1
+                    && run.parsePlainAssignment(UnsafeBufferPointer(rebasing: buffer[lineStart..<lineEnd]), number: lineNumber)
+                if !plain { run.parseLine(bytes[lineStart..<lineEnd], number: lineNumber, isFirst: lineNumber == 1) }
+                lineStart = lineEnd + 1
+            }
         }
         if run.omitted > 0 {
             run.findings.append(Finding(rule: "invalid-line", severity: run.omittedWorst, location: SourceLocation(file: source.path, line: lineNumber, column: 1),
@@ -78,6 +85,38 @@ private struct Run {
         findings.append(Finding(
             rule: rule, severity: severity, key: key, value: value,
             location: SourceLocation(file: path, line: line, column: column), message: message, fix: fix))
+    }
+
+    /// The common line, `key = value` with nothing any loader reads differently, read in one pass; false, having
+    /// changed nothing, for any other line (a comment, a control byte, a leading `-`, no `=`, an empty key or
+    /// value, a value starting with `=`, a line systemd finds too long), which `parseLine` then reads. For the lines
+    /// it takes, it does what `parseLine` does (a test holds the two together).
+    mutating func parsePlainAssignment(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> Bool {
+        guard line.count <= ConfigParser.systemdLineLimit else { return false }
+        // No control byte but tab: no NUL, CR, VT or FF, so blanks are spaces and tabs, and no check below applies.
+        var index = 0
+        while index < line.count {
+            index = UTF8Text.skippingPlainWords(line, from: index) { !UTF8Text.anyByteBelow(0x20, in: $0) }
+            for byte in line[index..<min(index + 8, line.count)] where byte < 0x20 && byte != tab { return false }
+            index += 8
+        }
+        func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+        var start = 0, end = line.count
+        while start < end, isBlank(line[start]) { start += 1 }
+        while end > start, isBlank(line[end - 1]) { end -= 1 }
+        guard start < end, line[start] != hash, line[start] != semicolon, line[start] != dash,
+              let equalsIndex = UTF8Text.firstIndex(of: equals, in: line, from: start, to: end) else { return false }
+        var keyEnd = equalsIndex
+        while keyEnd > start, isBlank(line[keyEnd - 1]) { keyEnd -= 1 }
+        var valueStart = equalsIndex + 1
+        while valueStart < end, isBlank(line[valueStart]) { valueStart += 1 }
+        guard keyEnd > start, valueStart < end, line[valueStart] != equals else { return false }
+        let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+        let key = SysctlKey(String(decoding: UnsafeBufferPointer(rebasing: line[start..<keyEnd]), as: UTF8.self))
+        if reportSpelling(of: key, line: number, column: start + 1, value: value) { return true }
+        statements.append(.assignment(Assignment(key: key, value: value, ignoreFailure: false, location: loc(number, start + 1),
+                                                 valueColumn: valueStart + 1)))
+        return true
     }
 
     mutating func parseLine(_ physical: ArraySlice<UInt8>, number: Int, isFirst: Bool) {
@@ -283,7 +322,7 @@ enum InterfaceKeys {
     /// The interface name a dotted spelling split in two (`eth0.100`), or nil.
     static func dottedInterfaceName(in key: SysctlKey) -> String? {
         // Six or more components means five or more separators; most keys have fewer and need no splitting.
-        let separators = UTF8Text.withBytes(key.path) { bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "/") ? 1 : 0) } }
+        let separators = UTF8Text.withBytes(key.path) { UTF8Text.count(of: UInt8(ascii: "/"), in: $0) }
         guard separators >= 5 else { return nil }
         let parts = key.path.split(separator: "/")
         guard parts.count > 5, families.contains(where: { parts.starts(with: $0) }) else { return nil }

@@ -147,6 +147,11 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     /// Spelling problems the loaders treat differently or fail on. Asked of every key a file sets, so both
     /// scans run on the bytes in place.
     public var spellingIssues: [KeySpellingIssue] {
+        // Nearly every key is names between single separators, without blanks or braces: then only a /proc/sys
+        // prefix can be wrong, and the passes below (which find nothing else in such a key) are skipped.
+        if UTF8Text.withBytes(written, Self.isPlainlySeparated) {
+            return UTF8Text.withBytes(path, Self.namesProcSys) ? [.procSysPrefix] : []
+        }
         var issues: [KeySpellingIssue] = []
         // For a dotted key that needed no simplifying, the unsimplified path is `path` itself: nothing is rebuilt.
         let raw = nameIsWritten ? path : Self.toPath(written)
@@ -192,6 +197,22 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
     private static let procSys = Array("proc/sys".utf8)
 
     /// `proc/sys` or a path under it.
+    /// No two separators side by side and none last (so no empty or `..` component, in either spelling), and no
+    /// blank or `{` (braces are a problem only in pairs).
+    private static func isPlainlySeparated(_ written: UnsafeBufferPointer<UInt8>) -> Bool {
+        var previousWasSeparator = false
+        for byte in written {
+            switch byte {
+            case UInt8(ascii: "."), UInt8(ascii: "/"):
+                if previousWasSeparator { return false }
+                previousWasSeparator = true
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "{"): return false
+            default: previousWasSeparator = false
+            }
+        }
+        return !previousWasSeparator
+    }
+
     private static func namesProcSys(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         guard path.count >= procSys.count, path.prefix(procSys.count).elementsEqual(procSys) else { return false }
         return path.count == procSys.count || path[procSys.count] == UInt8(ascii: "/")
