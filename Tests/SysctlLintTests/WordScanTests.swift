@@ -83,6 +83,24 @@ import Testing
         }
     }
 
+    @Test(arguments: 0..<100)
+    func bytesAreCountedAtEveryOffset(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let bytes = Array(Self.text(&random).utf8)
+        for byte in Set(bytes + [UInt8(ascii: "/"), 0]) {
+            #expect(bytes.withUnsafeBufferPointer { UTF8Text.count(of: byte, in: $0) } == bytes.filter { $0 == byte }.count)
+        }
+    }
+
+    @Test(arguments: 0..<100)
+    func joinedPartsAreThePartsInOrder(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let parts = (0..<5).map { _ in Bool.random(using: &random) ? "" : Self.text(&random) }
+        #expect(String(joining: parts[0], parts[1], parts[2], parts[3], parts[4]) == parts.joined())
+        #expect(String(joining: parts[0]) == parts[0])
+        #expect(String(joining: "", "").isEmpty)
+    }
+
     @Test(arguments: [0, 1, -1, 9, 10, -10, 99, 100, 12345, Int.max, Int.min, Int.min + 1, 1_000_000_000_000_000_000])
     func decimalsAreWrittenAsStringWritesThem(number: Int) {
         var bytes = Array("x".utf8)

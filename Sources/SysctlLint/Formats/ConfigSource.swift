@@ -39,8 +39,9 @@ public struct ConfigSources: Sendable {
 
     /// The `allowedUnsafeSysctls` of the KubeletConfiguration documents in `source`, if it holds any.
     public static func kubeletAllowances(in source: SourceText) -> [String] {
+        guard isYAMLName(source.path) else { return [] }  // before the text is made: a sysctl file can be megabytes
         let text = String(decoding: source.bytes, as: UTF8.self)
-        guard isYAMLName(source.path), text.contains("allowedUnsafeSysctls"),
+        guard text.contains("allowedUnsafeSysctls"),
               let documents = try? YAMLDocuments.parse(text, file: source.path) else { return [] }
         return documents.filter { YAMLAssignments.scalar(YAMLAssignments.value($0, "kind")) == "KubeletConfiguration" }
             .flatMap { document -> [String] in

@@ -44,11 +44,14 @@ public enum RegularFile {
     /// At most `limit + 1` bytes of `path`, read with read(2): one byte past the limit tells a caller the file is
     /// too large, and a file whose size stat(2) does not tell (anything under /proc, which can be endless, such as
     /// /proc/self/pagemap) cannot make the run read forever.
-    public static func bytes(atPath path: String, limit: Int) throws(ReadFailure) -> [UInt8] {
+    /// `expectedSize` (the size stat(2) gave, if known) is room made first, so that a large file is not copied
+    /// again each time the array grows; the file is still read to its end or to the limit, whatever it holds now.
+    public static func bytes(atPath path: String, limit: Int, expectedSize: Int = 0) throws(ReadFailure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .open(String(cString: strerror(errno))) }
         defer { close(descriptor) }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(expectedSize, 0), limit) + 1)
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while bytes.count <= limit {
             let wanted = min(chunk.count, limit + 1 - bytes.count)

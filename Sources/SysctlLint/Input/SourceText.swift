@@ -85,7 +85,7 @@ public struct InputReader: Sendable {
         // Up to one byte past the limit, so that a file that grew cannot make us read forever.
         let bytes: [UInt8]
         do throws(RegularFile.ReadFailure) {
-            bytes = try RegularFile.bytes(atPath: path, limit: sizeLimit)
+            bytes = try RegularFile.bytes(atPath: path, limit: sizeLimit, expectedSize: Int(status.st_size))
         } catch {
             switch error {
             case .open(let reason): throw InputProblem(path: path, message: "cannot open the file for reading (\(reason))")

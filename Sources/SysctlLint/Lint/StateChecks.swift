@@ -59,14 +59,24 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
+        // A winner is named in the message of every assignment it overrode: its place is made once per winner
+        // (and per file of the losers, as "line 7" or "other.conf:7").
+        var places: [Int: (file: String, place: String)] = [:]
         for (position, loser) in state.overrides {
             let winner = state.winner(at: position)
             let name = loser.key.name
-            let place = winner.location.place(from: loser.location)
+            let place: String
+            if let known = places[position], known.file == loser.location.file {
+                place = known.place
+            } else {
+                place = winner.location.place(from: loser.location)
+                places[position] = (loser.location.file, place)
+            }
             let same = loser.value == winner.value
+            // Joined in one allocation: interpolation grew and appended piece by piece, a tenth of a large file's lint.
             let message = same
-                ? "\(name) is set again to the same value at \(place); this line is redundant"
-                : "\(name) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
+                ? String(joining: name, " is set again to the same value at ", place, "; this line is redundant")
+                : String(joining: name, " = ", loser.value, " is overridden by ", place, " (= ", winner.value, "); the last assignment wins")
             findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
                                     location: loser.location, message: message,
                                     fix: same ? "remove this line" : "keep one assignment with the value you mean"))
