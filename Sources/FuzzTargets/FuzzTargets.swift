@@ -9,7 +9,7 @@ public enum FuzzTargets {
     /// Problems found running `target` on `bytes`; empty when every invariant holds.
     public static func run(_ target: String, _ bytes: [UInt8]) -> [String] {
         switch target {
-        case "config": return lintAndRender(SourceText(path: "fuzz.conf", bytes: bytes))
+        case "config": return plainLinesAgree(SourceText(path: "fuzz.conf", bytes: bytes)) + lintAndRender(SourceText(path: "fuzz.conf", bytes: bytes))
         case "values": return lintAndRender(SourceText(path: "fuzz.conf", text: ValueGenerator.config(from: bytes)))
         case "rules": return rules(String(decoding: bytes, as: UTF8.self))
         case "expression": return expression(String(decoding: bytes, as: UTF8.self))
@@ -24,6 +24,15 @@ public enum FuzzTargets {
     }
 
     static let linter = Linter(knowledge: (try? Knowledge.shipped()) ?? Knowledge(rules: [], catalogue: ParameterCatalogue(parameters: [])))
+
+    /// The parser's short path for plain lines gives what the full line reader gives.
+    static func plainLinesAgree(_ source: SourceText) -> [String] {
+        var full = ConfigParser()
+        full.readsPlainLinesDirectly = false
+        let expected = full.parse(source), parsed = ConfigParser().parse(source)
+        let same = parsed.statements == expected.statements && parsed.findings == expected.findings && parsed.lineCount == expected.lineCount
+        return same ? [] : ["plain lines read directly differ from the full line reader"]
+    }
 
     /// Lints a config and renders it in every format, checking each rendering.
     static func lintAndRender(_ source: SourceText) -> [String] {

@@ -11,9 +11,9 @@ public struct ConfigParser: Sendable {
     /// systemd-sysctl aborts a file at a line longer than this (`LONG_LINE_MAX`).
     public static let systemdLineLimit = 1024 * 1024
 
-    /// Whether plain assignment lines take the short path (`Run.parsePlainAssignment`); tests turn it off to hold
-    /// the two paths to the same result.
-    var readsPlainLinesDirectly = true
+    /// Whether plain assignment lines take the short path (`Run.parsePlainAssignment`); tests and the fuzzer turn
+    /// it off to hold the two paths to the same result.
+    package var readsPlainLinesDirectly = true
 
     public init() {}
 
