@@ -59,9 +59,18 @@ public struct Linter: Sendable {
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         // Sorted through a permutation of small keys: comparing findings themselves copied them on every step, and
         // keys holding strings retained them. Files outside the order and rules are compared as text only on ties.
+        // Findings come in runs of one file: its rank is looked up once per run, not hashed for each finding.
+        var lastFile: (name: String, rank: Int)?
         let keys = findings.map { finding in
-            let location = finding.location
-            return (rank: location.flatMap { order[$0.file] } ?? Int.max, line: location?.line ?? 0, column: location?.column ?? 0)
+            guard let location = finding.location else { return (rank: Int.max, line: 0, column: 0) }
+            let rank: Int
+            if let lastFile, lastFile.name == location.file {
+                rank = lastFile.rank
+            } else {
+                rank = order[location.file] ?? Int.max
+                lastFile = (location.file, rank)
+            }
+            return (rank: rank, line: location.line, column: location.column)
         }
         let permutation = keys.indices.sorted { i, j in
             let a = keys[i], b = keys[j]

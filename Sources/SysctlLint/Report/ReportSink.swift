@@ -8,8 +8,8 @@ public protocol ReportDestination: AnyObject {
 /// report of a hundred thousand findings is never held whole (a 70 MB JSON report used to be built as bytes, then
 /// copied into a String and again into Data before a byte reached the disk).
 ///
-/// Chunks end at a line break when one is buffered, so the human formats can keep GitHub workflow commands from
-/// starting a line (`neutralizesCommands`, see `DisplayText.neutralizingCommands`) one chunk at a time.
+/// For the human formats, chunks end at a line break when one is buffered, so that they can keep GitHub workflow
+/// commands from starting a line (`neutralizesCommands`, see `DisplayText.neutralizingCommands`) one chunk at a time.
 public struct ReportSink {
     static let chunkSize = 1 << 16
     /// A line of a human report is far shorter (messages are capped at 8 KiB); past this, it is cut anyway.
@@ -51,15 +51,27 @@ public struct ReportSink {
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
-    /// Hands what is buffered to the destination: up to the last line break when `completeLinesOnly` and there is
-    /// one, everything otherwise. A collecting sink keeps its bytes.
+    /// The bytes of `other` added, and `other` left empty. When nothing is buffered the two arrays trade places and
+    /// no byte is copied: a JSON report comes in chunks of 64 KiB, each written straight from the writer's buffer.
+    mutating func take(_ other: inout [UInt8]) {
+        if buffer.isEmpty {
+            swap(&buffer, &other)
+        } else {
+            buffer.append(contentsOf: other)
+        }
+        other.removeAll(keepingCapacity: true)
+        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+    }
+
+    /// Hands what is buffered to the destination: up to the last line break when `completeLinesOnly`, lines are
+    /// neutralized and there is one, everything otherwise. A collecting sink keeps its bytes.
     public mutating func flush(completeLinesOnly: Bool = false) {
         guard let destination, !buffer.isEmpty else { return }
         var end = buffer.count
-        if completeLinesOnly {
+        if completeLinesOnly && neutralizesCommands {
             if let lastBreak = buffer.lastIndex(of: UInt8(ascii: "\n")) {
                 end = lastBreak + 1
-            } else if neutralizesCommands && buffer.count < Self.longestLine {
+            } else if buffer.count < Self.longestLine {
                 return  // a line is neutralized whole: cut, a `##[` could straddle two chunks
             }
         }

@@ -31,22 +31,27 @@ public struct Suppressions: Sendable {
 
     private mutating func collect(_ file: ParsedFile) {
         var commentLines = Set<Int>()
-        var settingLines: [Int] = []
         var directives: [SuppressionDirective] = []
         for statement in file.statements {
+            guard case .comment(let comment) = statement else { continue }
+            commentLines.insert(comment.location.line)
+            switch SuppressionDirective.parse(comment) {
+            case .none: break
+            case .directive(let directive): directives.append(directive)
+            case .malformed(let why):
+                problems.append(Finding(rule: "suppression-invalid", severity: .warning, location: comment.location,
+                                        message: "this suppression is not understood and suppresses nothing: \(why)",
+                                        fix: "write '# sysctl-lint: disable=RULE[,RULE] -- reason' on the line before the setting"))
+            }
+        }
+        // The lines directives can point to, only when there is a directive (a large file has none).
+        guard !directives.isEmpty else { return }
+        var settingLines: [Int] = []
+        for statement in file.statements {
             switch statement {
-            case .comment(let comment):
-                commentLines.insert(comment.location.line)
-                switch SuppressionDirective.parse(comment) {
-                case .none: break
-                case .directive(let directive): directives.append(directive)
-                case .malformed(let why):
-                    problems.append(Finding(rule: "suppression-invalid", severity: .warning, location: comment.location,
-                                            message: "this suppression is not understood and suppresses nothing: \(why)",
-                                            fix: "write '# sysctl-lint: disable=RULE[,RULE] -- reason' on the line before the setting"))
-                }
             case .assignment(let assignment): settingLines.append(assignment.location.line)
             case .exclusion(let exclusion): settingLines.append(exclusion.location.line)
+            case .comment: break
             }
         }
         // Malformed lines are settings the author meant; the parser reported them, so their lines are known.

@@ -4,14 +4,15 @@
 extension JSONWriter {
     mutating func writeFinding(_ finding: Finding, indent: Int) {
         var fields = FieldWriter(indent: indent)
+        let location = finding.location
         fields.open(&self)
-        fields.name("column", &self); writeOptional(finding.location?.column)
+        fields.name("column", &self); writeOptional(location?.column)
         if let evidence = finding.evidence { fields.name("evidence", &self); write(JSONReporter.object(evidence), indent: indent + 1) }
-        fields.name("file", &self); writeOptional(finding.location?.file)
+        fields.name("file", &self); writeOptional(location?.file)
         fields.name("fix", &self); writeOptional(finding.fix)
         if let host = finding.host { fields.name("host", &self); writeString(host) }
         fields.name("key", &self); writeOptional(finding.key)
-        fields.name("line", &self); writeOptional(finding.location?.line)
+        fields.name("line", &self); writeOptional(location?.line)
         fields.name("message", &self); writeString(finding.message)
         fields.name("references", &self); writeStrings(finding.references, indent: indent + 1)
         fields.name("rule", &self); writeString(finding.rule)

@@ -28,8 +28,7 @@ public struct JSONWriter: Sendable {
 
     /// Hands the bytes written so far to `sink` and starts again, keeping the buffer's capacity.
     mutating func drain(into sink: inout ReportSink) {
-        sink.write(bytes)
-        bytes.removeAll(keepingCapacity: true)
+        sink.take(&bytes)
     }
 
     public mutating func write(_ value: JSONValue, indent: Int = 0) {
