@@ -13,6 +13,8 @@ public struct JSONWriter: Sendable {
     /// The last list of strings a finding wrote (its references) and the bytes written for it: a rule's findings
     /// share their references, which were half of a large report's bytes, and are escaped once.
     var lastStrings: (items: [String], indent: Int, bytes: [UInt8])?
+    /// The punctuation of the findings' objects at the depth last written (`writeFinding`).
+    var findingLayout: FindingLayout?
 
     public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
         self.pretty = pretty
