@@ -59,24 +59,28 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
-        // A winner is named in the message of every assignment it overrode: its place is made once per winner
-        // (and per file of the losers, as "line 7" or "other.conf:7").
-        var places: [Int: (file: String, place: String)] = [:]
+        // What a winner's findings say is made once per winner and file of the losers: its place ("line 7", or
+        // "other.conf:7"), the message for a repeat of its value, and the last message for another value. A key
+        // set thousands of times then shares one message rather than holding thousands of copies.
+        struct Named { var file: String, place: String, same: String? = nil, other: (value: String, message: String)? = nil }
+        var named: [Int: Named] = [:]
         for (position, loser) in state.overrides {
             let winner = state.winner(at: position)
             let name = loser.key.name
-            let place: String
-            if let known = places[position], known.file == loser.location.file {
-                place = known.place
-            } else {
-                place = winner.location.place(from: loser.location)
-                places[position] = (loser.location.file, place)
-            }
+            var known = named[position].flatMap { $0.file == loser.location.file ? $0 : nil }
+                ?? Named(file: loser.location.file, place: winner.location.place(from: loser.location))
             let same = loser.value == winner.value
-            // Joined in one allocation: interpolation grew and appended piece by piece, a tenth of a large file's lint.
-            let message = same
-                ? String(joining: name, " is set again to the same value at ", place, "; this line is redundant")
-                : String(joining: name, " = ", loser.value, " is overridden by ", place, " (= ", winner.value, "); the last assignment wins")
+            let message: String
+            if same {
+                message = known.same ?? String(joining: name, " is set again to the same value at ", known.place, "; this line is redundant")
+                known.same = message
+            } else if let other = known.other, other.value == loser.value {
+                message = other.message
+            } else {
+                message = String(joining: name, " = ", loser.value, " is overridden by ", known.place, " (= ", winner.value, "); the last assignment wins")
+                known.other = (loser.value, message)
+            }
+            named[position] = known
             findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
                                     location: loser.location, message: message,
                                     fix: same ? "remove this line" : "keep one assignment with the value you mean"))

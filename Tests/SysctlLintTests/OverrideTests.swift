@@ -1,0 +1,36 @@
+import Testing
+@testable import SysctlLint
+
+/// Overridden assignments, in files applied in order: every assignment but a key's last is reported once, naming
+/// the winner's place and value as the definition says, whatever repeats the messages share.
+@Suite struct OverrideTests {
+    static let linter = Linter(knowledge: Fixtures.knowledge)
+
+    @Test(arguments: 0..<40)
+    func everyLoserNamesItsWinner(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed))
+        let keys = ["net.core.somaxconn", "vm.swappiness", "kernel.domainname"], values = ["1", "2", "3"]
+        var lines: [(file: String, line: Int, key: String, value: String)] = []
+        let sources = (0..<Int.random(in: 1...3, using: &random)).map { index -> SourceText in
+            let file = "\(index)0-tuning.conf"
+            let text = (1...Int.random(in: 1...12, using: &random)).map { line -> String in
+                let key = keys.randomElement(using: &random)!, value = values.randomElement(using: &random)!
+                lines.append((file, line, key, value))
+                return "\(key) = \(value)"
+            }.joined(separator: "\n")
+            return SourceText(path: file, text: text)
+        }
+        var expected: Set<[String]> = []
+        for (index, loser) in lines.enumerated() {
+            guard let winner = lines.last(where: { $0.key == loser.key }), lines.lastIndex(where: { $0.key == loser.key }) != index else { continue }
+            let place = winner.file == loser.file ? "line \(winner.line)" : "\(winner.file):\(winner.line)"
+            let message = loser.value == winner.value
+                ? "\(loser.key) is set again to the same value at \(place); this line is redundant"
+                : "\(loser.key) = \(loser.value) is overridden by \(place) (= \(winner.value)); the last assignment wins"
+            expected.insert([loser.file, String(loser.line), message])
+        }
+        let found = Self.linter.lint(sources).findings.filter { $0.rule == "overridden-assignment" }
+        #expect(found.count == expected.count)
+        #expect(Set(found.map { [$0.location?.file ?? "", String($0.location?.line ?? 0), $0.message] }) == expected)
+    }
+}
