@@ -121,35 +121,41 @@ public struct TextReporter: Sendable {
     /// One line per finding (a fix and evidence line under it), with what came from input escaped as it is written.
     public func writeLines(of findings: [Finding], into sink: inout ReportSink) {
         // Written piece by piece: a line string per finding was a tenth of a large report's time. Findings come in
-        // runs of one file, whose shown name is made once per run.
+        // runs of one file, rule and fix: the text around each (`path:`, ` [rule]`, the fix line) is made once per
+        // run, and the severity with its colons once per report.
         var shown: (file: String, path: String)?
-        func path(_ file: String) -> String {
-            if let shown, shown.file == file { return shown.path }
-            let path = DisplayText.path(file)
-            shown = (file, path)
-            return path
-        }
+        var tail: (rule: String, text: String)?
+        var fixLine: (fix: String, text: String)?
+        func between(_ severity: Severity) -> String { ": " + paint(severity.rawValue, severity.style) + ": " }
+        let severities = (info: between(.info), warning: between(.warning), error: between(.error))
         for finding in findings {
-            if color {
-                sink.write(paint(finding.location.map { "\(path($0.file)):\($0.line):\($0.column): " } ?? "", .bold))
-            } else if let location = finding.location {
-                sink.write(path(location.file))
-                sink.write(":")
-                sink.write(decimal: location.line)
-                sink.write(":")
-                sink.write(decimal: location.column)
-                sink.write(": ")
+            if let location = finding.location {
+                if shown?.file != location.file { shown = (location.file, DisplayText.path(location.file)) }
+                let path = shown?.path ?? ""
+                if color {
+                    sink.write(paint("\(path):\(location.line):\(location.column): ", .bold))
+                    sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
+                } else {
+                    sink.write(path)
+                    sink.write(":")
+                    sink.write(decimal: location.line)
+                    sink.write(":")
+                    sink.write(decimal: location.column)
+                    switch finding.severity {
+                    case .info: sink.write(severities.info)
+                    case .warning: sink.write(severities.warning)
+                    case .error: sink.write(severities.error)
+                    }
+                }
+            } else {
+                sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
             }
-            sink.write(paint(finding.severity.rawValue, finding.severity.style))
-            sink.write(": ")
             sink.write(DisplayText.escaped(finding.message))
-            sink.write(" [")
-            sink.write(finding.rule)
-            sink.write("]\n")
+            if tail?.rule != finding.rule { tail = (finding.rule, " [" + finding.rule + "]\n") }
+            sink.write(tail?.text ?? "")
             if let fix = finding.fix {
-                sink.write("    fix: ")
-                sink.write(DisplayText.escaped(fix))
-                sink.write("\n")
+                if fixLine?.fix != fix { fixLine = (fix, "    fix: " + DisplayText.escaped(fix) + "\n") }
+                sink.write(fixLine?.text ?? "")
             }
             if let evidence = finding.evidence { sink.write("    evidence: \(evidence.status.phrase): \(DisplayText.escaped(evidence.summary))\n") }
         }
