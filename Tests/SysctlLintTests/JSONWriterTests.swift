@@ -166,6 +166,21 @@ import Testing
         #expect(throws: JSONParser.Failure.self) { try JSONParser.parse(Array(deep.utf8)) }
     }
 
+    /// References that are canonically equivalent text but other bytes are written as their own bytes, though the
+    /// writer reuses the last references' bytes when the lists are the same.
+    @Test func referencesAreReusedOnlyWhenTheirBytesAreTheSame() {
+        var first = Finding(rule: "a", severity: .info, location: nil, message: "m", references: ["caf\u{E9}"])
+        var second = first
+        second.references = ["cafe\u{301}"]
+        first.rule = "b"
+        var direct = JSONWriter(pretty: true), generic = JSONWriter(pretty: true)
+        for finding in [first, second, first] {
+            direct.writeFinding(finding, indent: 1)
+            generic.write(JSONReporter.object(finding), indent: 1)
+        }
+        #expect(direct.bytes == generic.bytes)
+    }
+
     /// Findings are written straight into the writer; the bytes must be those of the generic `JSONValue` path, in
     /// both layouts, whatever the finding holds.
     @Test(arguments: 0..<200)

@@ -33,4 +33,25 @@ import Testing
         #expect(found.count == expected.count)
         #expect(Set(found.map { [$0.location?.file ?? "", String($0.location?.line ?? 0), $0.message] }) == expected)
     }
+
+    /// Two inputs of one name give findings that tie on file, line, column and rule: they keep the order of their
+    /// winners (the order keys were first written), as they always have.
+    @Test func tiesKeepTheOrderOfTheWinners() {
+        let sources = [SourceText(path: "a.conf", text: "vm.swappiness = 1\n"), SourceText(path: "a.conf", text: "net.core.somaxconn = 4096\n"),
+                       SourceText(path: "z.conf", text: "net.core.somaxconn = 8192\nvm.swappiness = 2\n")]
+        let keys = Self.linter.lint(sources).findings.filter { $0.rule == "overridden-assignment" }.map(\.key)
+        #expect(keys == ["vm.swappiness", "net.core.somaxconn"])
+    }
+
+    /// A message quotes the loser's value as its bytes: values that are canonically equivalent text but other
+    /// bytes (a precomposed and a decomposed é) get messages of their own.
+    @Test func messagesQuoteEachValuesBytes() {
+        let text = "kernel.domainname = caf\u{E9}\nkernel.domainname = cafe\u{301}\nkernel.domainname = x\n"
+        let messages = Self.linter.lint([SourceText(path: "a.conf", text: text)]).findings
+            .filter { $0.rule == "overridden-assignment" }.map(\.message)
+        #expect(messages.count == 2)
+        #expect(messages.map { Array($0.utf8) } == ["caf\u{E9}", "cafe\u{301}"].map {
+            Array("kernel.domainname = \($0) is overridden by line 3 (= x); the last assignment wins".utf8)
+        })
+    }
 }

@@ -59,6 +59,22 @@ import Testing
     }
 }
 
+/// The text report writes the text around runs of findings once per run; runs are told apart by bytes, so files
+/// and fixes that are canonically equivalent text but other bytes are each shown as their own bytes.
+@Suite struct TextRunTests {
+    @Test func filesAndFixesAreShownAsTheirOwnBytes() {
+        let names = ["caf\u{E9}.conf", "cafe\u{301}.conf"]
+        let findings = names.flatMap { name in
+            [Finding(rule: "r", severity: .info, location: SourceLocation(file: name, line: 1, column: 1), message: "m", fix: name)]
+        }
+        var sink = ReportSink()
+        TextReporter().writeLines(of: findings, into: &sink)
+        let lines = sink.text.split(separator: "\n").map { Array($0.utf8) }
+        #expect(lines == [Array("\(names[0]):1:1: info: m [r]".utf8), Array("    fix: \(names[0])".utf8),
+                          Array("\(names[1]):1:1: info: m [r]".utf8), Array("    fix: \(names[1])".utf8)])
+    }
+}
+
 /// Reports are written in chunks, from strings or handed-over buffers; what reaches the destination must be the
 /// whole report, neutralized as one text.
 @Suite struct ReportSinkTests {

@@ -64,7 +64,7 @@ public struct DriftCheck: Sendable {
     /// only the first ones, and text after the numbers is ignored), otherwise text with blanks collapsed.
     static func same(_ configured: String, _ running: String) -> Bool {
         // The same bytes are the same value either way (asked of every running value a rule watches).
-        if UTF8Text.withBytes(configured, { a in UTF8Text.withBytes(running) { b in UTF8Text.same(a, b) } }) {
+        if UTF8Text.sameBytes(configured, running) {
             return true
         }
         let a = SysctlValue(configured), b = SysctlValue(running)

@@ -64,7 +64,7 @@ struct StateChecks {
         // set thousands of times then shares one message rather than holding thousands of copies.
         struct Named { var file: String, place: String, same: String? = nil, other: (value: String, message: String)? = nil }
         var named: [Int: Named] = [:]
-        for (position, loser) in state.overrides {
+        state.forEachOverride { position, loser in
             let winner = state.winner(at: position)
             let name = loser.key.name
             var known = named[position].flatMap { $0.file == loser.location.file ? $0 : nil }
@@ -74,7 +74,7 @@ struct StateChecks {
             if same {
                 message = known.same ?? String(joining: name, " is set again to the same value at ", known.place, "; this line is redundant")
                 known.same = message
-            } else if let other = known.other, other.value == loser.value {
+            } else if let other = known.other, UTF8Text.sameBytes(other.value, loser.value) {  // bytes: a message quotes them
                 message = other.message
             } else {
                 message = String(joining: name, " = ", loser.value, " is overridden by ", known.place, " (= ", winner.value, "); the last assignment wins")

@@ -122,7 +122,7 @@ public struct TextReporter: Sendable {
     public func writeLines(of findings: [Finding], into sink: inout ReportSink) {
         // Written piece by piece: a line string per finding was a tenth of a large report's time. Findings come in
         // runs of one file, rule and fix: the text around each (`path:`, ` [rule]`, the fix line) is made once per
-        // run, and the severity with its colons once per report.
+        // run (runs compared by bytes, as they are shown), and the severity with its colons once per report.
         var shown: (file: String, path: String)?
         var tail: (rule: String, text: String)?
         var fixLine: (fix: String, text: String)?
@@ -130,7 +130,7 @@ public struct TextReporter: Sendable {
         let severities = (info: between(.info), warning: between(.warning), error: between(.error))
         for finding in findings {
             if let location = finding.location {
-                if shown?.file != location.file { shown = (location.file, DisplayText.path(location.file)) }
+                if !(shown.map { UTF8Text.sameBytes($0.file, location.file) } ?? false) { shown = (location.file, DisplayText.path(location.file)) }
                 let path = shown?.path ?? ""
                 if color {
                     sink.write(paint("\(path):\(location.line):\(location.column): ", .bold))
@@ -151,10 +151,10 @@ public struct TextReporter: Sendable {
                 sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
             }
             sink.write(DisplayText.escaped(finding.message))
-            if tail?.rule != finding.rule { tail = (finding.rule, " [" + finding.rule + "]\n") }
+            if !(tail.map { UTF8Text.sameBytes($0.rule, finding.rule) } ?? false) { tail = (finding.rule, " [" + finding.rule + "]\n") }
             sink.write(tail?.text ?? "")
             if let fix = finding.fix {
-                if fixLine?.fix != fix { fixLine = (fix, "    fix: " + DisplayText.escaped(fix) + "\n") }
+                if !(fixLine.map { UTF8Text.sameBytes($0.fix, fix) } ?? false) { fixLine = (fix, "    fix: " + DisplayText.escaped(fix) + "\n") }
                 sink.write(fixLine?.text ?? "")
             }
             if let evidence = finding.evidence { sink.write("    evidence: \(evidence.status.phrase): \(DisplayText.escaped(evidence.summary))\n") }

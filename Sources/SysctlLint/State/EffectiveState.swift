@@ -21,10 +21,9 @@ public struct EffectiveState: Sendable {
     /// A snapshot's values, when no key repeats and none is a glob (as in any real snapshot): the state is its rows
     /// as they stand, and an assignment is made only for a row something asks about.
     private var taken: (table: SnapshotTable, source: String, index: HashSlots)?
-    /// Every overridden assignment with its winner's position, in the order they were overridden (nearly the order
-    /// of the input): the findings that name them are then made, and laid out in memory, close to the order a report
-    /// reads them in. Grouped by winner, a large file's report jumped across megabytes from one finding to the next.
-    private(set) var overrides: [(winner: Int, loser: Assignment)] = []
+    /// Every overridden assignment with its winner's position, in the order they were overridden: one flat list
+    /// rather than a dictionary of arrays, one for each key that repeats.
+    private var overrides: [(winner: Int, loser: Assignment)] = []
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
     public private(set) var globs: [Assignment] = []
     public private(set) var exclusions: [Exclusion] = []
@@ -37,8 +36,24 @@ public struct EffectiveState: Sendable {
     /// Explicit settings in the order their winners were written: each winner with what it overrode.
     public var settings: [Setting] {
         var losers: [Int: [Assignment]] = [:]
-        for (winner, loser) in overrides { losers[winner, default: []].append(loser) }
+        forEachOverride { winner, loser in losers[winner, default: []].append(loser) }
         return winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
+    }
+
+    /// The overridden assignments by their winner's position, each winner's oldest first: the order findings about
+    /// them are made in, which decides the order of findings that tie on file, line, column and rule (two inputs
+    /// of one name). Placed by a counting sort on the positions, in time linear in the overrides.
+    func forEachOverride(_ body: (_ winner: Int, _ loser: Assignment) -> Void) {
+        guard !overrides.isEmpty else { return }
+        var starts = [Int](repeating: 0, count: winnerCount + 1)
+        for entry in overrides { starts[entry.winner + 1] += 1 }
+        for position in 0..<winnerCount { starts[position + 1] += starts[position] }
+        var ordered = [Int](repeating: 0, count: overrides.count)
+        for (index, entry) in overrides.enumerated() {
+            ordered[starts[entry.winner]] = index
+            starts[entry.winner] += 1
+        }
+        for index in ordered { body(overrides[index].winner, overrides[index].loser) }
     }
 
     public init(files: [ParsedFile] = []) {

@@ -79,6 +79,19 @@ enum UTF8Text {
         a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
     }
 
+    /// Whether two strings are the same bytes. `==` on strings is canonical equivalence (a decomposed `é` equals
+    /// the precomposed one), which is wrong wherever text is shown or compared as the bytes input gave.
+    static func sameBytes(_ a: String, _ b: String) -> Bool {
+        withBytes(a) { x in withBytes(b) { y in same(x, y) } }
+    }
+
+    /// Whether two lists of strings are the same bytes, item by item; lists sharing storage are, without a look.
+    static func sameBytes(_ a: [String], _ b: [String]) -> Bool {
+        guard a.count == b.count else { return false }
+        if a.withUnsafeBufferPointer({ $0.baseAddress }) == b.withUnsafeBufferPointer({ $0.baseAddress }) { return true }
+        return zip(a, b).allSatisfy { sameBytes($0, $1) }
+    }
+
     /// Where `byte` first stands in `bytes[from..<to]` (`to` defaults to the end), found by memchr; nil if nowhere.
     static func firstIndex(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, from: Int, to: Int? = nil) -> Int? {
         let end = to ?? bytes.count

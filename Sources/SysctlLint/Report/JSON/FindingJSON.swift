@@ -37,8 +37,9 @@ extension JSONWriter {
             write(.array(items.map(JSONValue.string)), indent: indent)
             return
         }
-        // `==` on arrays that share storage (one rule's references) answers without reading them.
-        if let last = lastStrings, last.indent == indent, last.items == items { return bytes.append(contentsOf: last.bytes) }
+        // Compared by bytes (not `==`, for which canonically equivalent text is equal); lists that share storage (one
+        // rule's references) are the same without a look.
+        if let last = lastStrings, last.indent == indent, UTF8Text.sameBytes(last.items, items) { return bytes.append(contentsOf: last.bytes) }
         let start = bytes.count
         bytes.append(contentsOf: "[\n".utf8)
         for (index, item) in items.enumerated() {
