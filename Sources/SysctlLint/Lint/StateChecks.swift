@@ -59,30 +59,42 @@ struct StateChecks {
     }
 
     private func overrides(into findings: inout [Finding]) {
-        // What a winner's findings say is made once per winner and file of the losers: its place ("line 7", or
-        // "other.conf:7"), the message for a repeat of its value, and the last message for another value. A key
-        // set thousands of times then shares one message rather than holding thousands of copies.
-        struct Named { var file: String, place: String, same: String? = nil, other: (value: String, message: String)? = nil }
+        // What a winner's findings say is made once per winner and file of the losers: the key's name (one path,
+        // one name), its place ("line 7", or "other.conf:7"), the message for a repeat of its value, and the last
+        // message for another value. A key set thousands of times then shares one message rather than holding
+        // thousands of copies. A class, so that using it costs one reference count, not one per field.
+        final class Named {
+            let file: String, place: String, name: String, winnerValue: String
+            var same: String?
+            var other: (value: String, message: String)?
+            init(file: String, place: String, name: String, winnerValue: String) {
+                (self.file, self.place, self.name, self.winnerValue) = (file, place, name, winnerValue)
+            }
+        }
         var named: [Int: Named] = [:]
         state.forEachOverride { position, loser in
-            let winner = state.winner(at: position)
-            let name = loser.key.name
-            var known = named[position].flatMap { $0.file == loser.location.file ? $0 : nil }
-                ?? Named(file: loser.location.file, place: winner.location.place(from: loser.location))
-            let same = loser.value == winner.value
+            let location = loser.location, value = loser.value
+            let known: Named
+            if let cached = named[position], cached.file == location.file {
+                known = cached
+            } else {
+                let winner = state.winner(at: position)
+                known = Named(file: location.file, place: winner.location.place(from: location), name: loser.key.name, winnerValue: winner.value)
+                named[position] = known
+            }
+            let same = value == known.winnerValue
             let message: String
             if same {
-                message = known.same ?? String(joining: name, " is set again to the same value at ", known.place, "; this line is redundant")
+                message = known.same ?? String(joining: known.name, " is set again to the same value at ", known.place, "; this line is redundant")
                 known.same = message
-            } else if let other = known.other, UTF8Text.sameBytes(other.value, loser.value) {  // bytes: a message quotes them
+            } else if let other = known.other, UTF8Text.sameBytes(other.value, value) {  // bytes: a message quotes them
                 message = other.message
             } else {
-                message = String(joining: name, " = ", loser.value, " is overridden by ", known.place, " (= ", winner.value, "); the last assignment wins")
-                known.other = (loser.value, message)
+                message = String(joining: known.name, " = ", value, " is overridden by ", known.place, " (= ", known.winnerValue, "); the last assignment wins")
+                known.other = (value, message)
             }
-            named[position] = known
-            findings.append(Finding(rule: "overridden-assignment", severity: .info, key: name, value: loser.value,
-                                    location: loser.location, message: message,
+            findings.append(Finding(rule: "overridden-assignment", severity: .info, key: known.name, value: value,
+                                    location: location, message: message,
                                     fix: same ? "remove this line" : "keep one assignment with the value you mean"))
         }
     }

@@ -53,7 +53,10 @@ public struct EffectiveState: Sendable {
             ordered[starts[entry.winner]] = index
             starts[entry.winner] += 1
         }
-        for index in ordered { body(overrides[index].winner, overrides[index].loser) }
+        for index in ordered {
+            let (winner, loser) = overrides[index]
+            body(winner, loser)
+        }
     }
 
     public init(files: [ParsedFile] = []) {
