@@ -32,6 +32,9 @@ import Testing
         let found = Self.linter.lint(sources).findings.filter { $0.rule == "overridden-assignment" }
         #expect(found.count == expected.count)
         #expect(Set(found.map { [$0.location?.file ?? "", String($0.location?.line ?? 0), $0.message] }) == expected)
+        // In the report's order: by input, then line (the inputs' names differ, so nothing ties).
+        let places = found.compactMap { $0.location.map { [$0.file, String($0.line)] } }
+        #expect(places == places.sorted { ($0[0], Int($0[1])!) < ($1[0], Int($1[1])!) })
     }
 
     /// Two inputs of one name give findings that tie on file, line, column and rule: they keep the order of their

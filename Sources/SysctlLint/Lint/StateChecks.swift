@@ -72,7 +72,8 @@ struct StateChecks {
             }
         }
         var named: [Int: Named] = [:]
-        state.forEachOverride { position, loser in
+        // Made in the order the report sorts them into, except where two inputs share a name and findings can tie.
+        state.forEachOverride(byWinner: state.inputsShareNames) { position, loser in
             let location = loser.location, value = loser.value
             let known: Named
             if let cached = named[position], cached.file == location.file {

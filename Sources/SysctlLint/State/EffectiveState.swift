@@ -36,14 +36,24 @@ public struct EffectiveState: Sendable {
     /// Explicit settings in the order their winners were written: each winner with what it overrode.
     public var settings: [Setting] {
         var losers: [Int: [Assignment]] = [:]
-        forEachOverride { winner, loser in losers[winner, default: []].append(loser) }
+        forEachOverride(byWinner: true) { winner, loser in losers[winner, default: []].append(loser) }
         return winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
     }
 
-    /// The overridden assignments by their winner's position, each winner's oldest first: the order findings about
-    /// them are made in, which decides the order of findings that tie on file, line, column and rule (two inputs
-    /// of one name). Placed by a counting sort on the positions, in time linear in the overrides.
-    func forEachOverride(_ body: (_ winner: Int, _ loser: Assignment) -> Void) {
+    /// Whether two inputs have one name (as the report's order compares names): findings about them can then tie
+    /// on file, line, column and rule, and keep the order they were made in.
+    var inputsShareNames: Bool { Set(fileOrder).count < fileOrder.count }
+
+    /// The overridden assignments, each with its winner's position. `byWinner`: by the winner's position, each
+    /// winner's oldest first, the order findings about them have always been made in, which decides the order of
+    /// findings that tie (placed by a counting sort, in time linear in the overrides). Otherwise in the order they
+    /// were overridden, close to the input's, so that a large file's assignments are read in the order they lie in
+    /// memory: by winner, each was a cache and TLB miss.
+    func forEachOverride(byWinner: Bool, _ body: (_ winner: Int, _ loser: Assignment) -> Void) {
+        guard byWinner else {
+            for (winner, loser) in overrides { body(winner, loser) }
+            return
+        }
         guard !overrides.isEmpty else { return }
         var starts = [Int](repeating: 0, count: winnerCount + 1)
         for entry in overrides { starts[entry.winner + 1] += 1 }
