@@ -70,6 +70,13 @@ private struct Run {
         return false
     }
 
+    /// Keys of this file's plain lines that the spelling checks found nothing in, by their bytes as written: a key
+    /// that repeats is then neither read nor checked again (a key's checks depend on its bytes alone).
+    private var plainKeys = PathIndex()
+    private var plainKeyValues: [SysctlKey] = []
+    /// At most this many such keys are kept; later new keys are read as if none were.
+    static let plainKeyLimit = 1 << 16
+
     /// The problems of one file are listed up to the run's limit, then counted: a file of two million broken
     /// lines would otherwise build two million findings before any limit applied.
     var omitted = 0
@@ -112,8 +119,19 @@ private struct Run {
         while valueStart < end, isBlank(line[valueStart]) { valueStart += 1 }
         guard keyEnd > start, valueStart < end, line[valueStart] != equals else { return false }
         let value = String(decoding: UnsafeBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
-        let key = SysctlKey(String(decoding: UnsafeBufferPointer(rebasing: line[start..<keyEnd]), as: UTF8.self))
-        if reportSpelling(of: key, line: number, column: start + 1, value: value) { return true }
+        let keyBytes = UnsafeBufferPointer(rebasing: line[start..<keyEnd])
+        let hash = HashSlots.hash(keyBytes)
+        let key: SysctlKey
+        if let known = plainKeys.position(of: keyBytes, hash: hash) {
+            key = plainKeyValues[known]
+        } else {
+            key = SysctlKey(String(decoding: keyBytes, as: UTF8.self))
+            let reported = findings.count + omitted
+            if reportSpelling(of: key, line: number, column: start + 1, value: value) { return true }
+            if findings.count + omitted == reported, plainKeys.count < Self.plainKeyLimit, plainKeys.insert(key.written) == nil {
+                plainKeyValues.append(key)
+            }
+        }
         statements.append(.assignment(Assignment(key: key, value: value, ignoreFailure: false, location: loc(number, start + 1),
                                                  valueColumn: valueStart + 1)))
         return true
