@@ -98,11 +98,17 @@ public enum DisplayText {
     private static func mayHoldCommand(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2 else { return false }
         let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
-        // Words without a ':' or '#' are passed over eight bytes at a time: a report is almost all such words.
+        // Words are passed over eight bytes at a time unless they hold two ':' or two '#' side by side, or end in
+        // one that the next word may pair (report lines are full of single colons: `file:1:2: info:`).
         let colons = UTF8Text.broadcast(colon), hashes = UTF8Text.broadcast(hash)
+        func isPlain(_ word: UInt64) -> Bool {
+            let colonBytes = UTF8Text.zeroBytes(word ^ colons), hashBytes = UTF8Text.zeroBytes(word ^ hashes)
+            let marks = colonBytes & (colonBytes << 8) | hashBytes & (hashBytes << 8)  // little-endian: byte i+1 of the text is bits 8 up
+            return marks == 0 && (colonBytes | hashBytes) >> 56 == 0
+        }
         var index = 0
         while true {
-            index = UTF8Text.skippingPlainWords(bytes, from: index) { UTF8Text.zeroBytes($0 ^ colons) | UTF8Text.zeroBytes($0 ^ hashes) == 0 }
+            index = UTF8Text.skippingPlainWords(bytes, from: index, isPlain)
             let end = min(index + 8, bytes.count - 1)  // a mark's first byte; the last byte starts none
             guard index < end else { return false }
             for index in index..<end {

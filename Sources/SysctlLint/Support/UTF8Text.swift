@@ -119,12 +119,15 @@ enum UTF8Text {
 
     /// Where, from `start`, the first eight-byte word that `isPlain` refuses begins, or the last few bytes that
     /// make no whole word: the scans that look for rare bytes (escapes, workflow-command marks) pass over plain
-    /// text eight bytes at a time and read byte by byte only from here, for one word, before asking again.
+    /// text eight bytes at a time and read byte by byte only from here, for one word, before asking again. A word's
+    /// first byte is its low byte, on any machine.
     @inline(__always)
     static func skippingPlainWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ isPlain: (UInt64) -> Bool) -> Int {
         guard let base = UnsafeRawPointer(bytes.baseAddress) else { return start }
         var index = start
-        while index + 8 <= bytes.count, isPlain(base.loadUnaligned(fromByteOffset: index, as: UInt64.self)) { index += 8 }
+        while index + 8 <= bytes.count, isPlain(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))) {
+            index += 8
+        }
         return index
     }
 
