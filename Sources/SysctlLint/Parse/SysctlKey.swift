@@ -196,7 +196,6 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
 
     private static let procSys = Array("proc/sys".utf8)
 
-    /// `proc/sys` or a path under it.
     /// No two separators side by side and none last (so no empty or `..` component, in either spelling), and no
     /// blank or `{` (braces are a problem only in pairs).
     private static func isPlainlySeparated(_ written: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -213,6 +212,7 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         return !previousWasSeparator
     }
 
+    /// `proc/sys` or a path under it.
     private static func namesProcSys(_ path: UnsafeBufferPointer<UInt8>) -> Bool {
         guard path.count >= procSys.count, path.prefix(procSys.count).elementsEqual(procSys) else { return false }
         return path.count == procSys.count || path[procSys.count] == UInt8(ascii: "/")
