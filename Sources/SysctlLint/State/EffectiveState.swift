@@ -36,7 +36,7 @@ public struct EffectiveState: Sendable {
     /// Explicit settings in the order their winners were written: each winner with what it overrode.
     public var settings: [Setting] {
         var losers: [Int: [Assignment]] = [:]
-        forEachOverride(byWinner: true) { winner, loser in losers[winner, default: []].append(loser) }
+        for (winner, loser) in overrides { losers[winner, default: []].append(loser) }  // each winner's oldest first
         return winners.indices.map { Setting(winner: winners[$0], overridden: losers[$0] ?? []) }
     }
 

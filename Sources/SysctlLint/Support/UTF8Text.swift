@@ -110,8 +110,8 @@ enum UTF8Text {
         return ~((word & low) &+ low | word | low)
     }
 
-    /// 0x80 somewhere in `word` exactly when one of its bytes is below `limit` (at most 0x80). Which byte carries
-    /// the mark is not exact (a borrow can mark the byte above), so it answers only "any".
+    /// Whether one of `word`'s bytes is below `limit` (at most 0x80). The test marks some byte with 0x80 exactly
+    /// then, but not always the low byte (a borrow can mark the byte above), so it answers only "any".
     @inline(__always)
     static func anyByteBelow(_ limit: UInt8, in word: UInt64) -> Bool {
         (word &- broadcast(limit)) & ~word & broadcast(0x80) != 0

@@ -37,7 +37,7 @@ public struct JSONWriter: Sendable {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
-        case .int(let number): append(String(number))
+        case .int(let number): UTF8Text.appendDecimal(number, to: &bytes)
         case .double(let number): writeNumber(number)
         case .string(let text): writeString(text)
         case .array(let items):
