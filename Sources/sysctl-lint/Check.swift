@@ -154,10 +154,13 @@ struct Check: ParsableCommand {
         let progress = Progress(enabled: !noProgress && isatty(STDERR_FILENO) != 0)
         defer { progress.finish() }
         if baselines.writeBaseline == nil { stream.begin(into: &sink) }
+        // The options are read once: through their property wrappers, every host paid for reading them again.
+        var template = input.request(config: config, runtime: nil, project: project)
+        template.reportsFigures = false  // a fleet report shows findings only
         while let snapshot = hosts.next() {
             progress.tick()
-            var request = input.request(config: config, runtime: snapshot, project: project)
-            request.reportsFigures = false  // a fleet report shows findings only
+            var request = template
+            request.runtime = snapshot
             var result = linter.lint(request)
             result.findings = policy.apply(result.findings)
             if baselines.writeBaseline != nil {

@@ -8,7 +8,10 @@ import Testing
 @Suite struct JSONRowsTests {
     static let names = [#""name""#, #""n\u0061me""#, #""current_value""#, #""value""#, #""type""#, #""hostIdentifier""#]
     static let values = [#""net.ipv4.tcp_retries2""#, #""3""#, #""kernel.osrelease""#, #""6.8.0""#, #""a\"b""#, #""é\u00e9""#,
-                         "7", "null", "true", #"{"a":[1,2]}"#, #"[1,"x"]"#, #""""#, "\"\u{FF}\""]
+                         "7", "null", "true", #"{"a":[1,2]}"#, #"[1,"x"]"#, #""""#, "\"\u{FF}\"",
+                         // Names a row spells from its path, and names it keeps whole (simplified, globs, not ASCII).
+                         #""net/ipv4/tcp_retries2""#, #""vm..swappiness""#, #""net.ipv4.conf.*.rp_filter""#, #""kernél.x""#,
+                         #""swappiness""#]
 
     static func row(using generator: inout some RandomNumberGenerator) -> String {
         switch Int.random(in: 0..<12, using: &generator) {
@@ -52,6 +55,8 @@ import Testing
             let inPlace = Self.read(text, inPlace: true), built = Self.read(text, inPlace: false)
             #expect(inPlace.map(\.host) == built.map(\.host), "\(text)")
             #expect(inPlace.map(\.entries) == built.map(\.entries), "\(text)")
+            #expect(inPlace.map(\.release) == built.map(\.release), "\(text)")
+            #expect(inPlace.map { $0.assignments.map(\.key) } == built.map { $0.assignments.map(\.key) }, "\(text)")
             #expect(inPlace.map { $0.notes.map(\.message) } == built.map { $0.notes.map(\.message) }, "\(text)")
         }
     }

@@ -31,7 +31,8 @@ public struct Linter: Sendable {
     /// names; drift compares the two when both are given.
     public func lint(_ request: LintRequest) -> LintResult {
         let runtime = request.runtime
-        let kernel = request.kernel ?? runtime?.kernel ?? request.hostKernel ?? ParameterCatalogue.newestKnownKernel
+        let snapshotKernel = runtime?.kernel  // read from the release text: once, not once per use
+        let kernel = request.kernel ?? snapshotKernel ?? request.hostKernel ?? ParameterCatalogue.newestKnownKernel
         let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
         let runtimeFile = runtime?.fileHeader()
         let state = evaluated == .runtime ? runtime.map(EffectiveState.init(runtime:)) ?? EffectiveState() : EffectiveState(files: request.config)
@@ -83,14 +84,14 @@ public struct Linter: Sendable {
             return findings[i].rule < findings[j].rule
         }
         if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { findings = permutation.map { findings[$0] } }
-        var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && runtime?.kernel == nil && request.hostKernel == nil,
+        var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && snapshotKernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated
         result.suppressed = outcome.suppressed
         result.host = runtime?.host
         result.runtimeSource = runtime?.source
-        result.kernelFromSnapshot = request.kernel == nil && runtime?.kernel != nil
-        result.kernelFromHost = request.kernel == nil && runtime?.kernel == nil && request.hostKernel != nil
+        result.kernelFromSnapshot = request.kernel == nil && snapshotKernel != nil
+        result.kernelFromHost = request.kernel == nil && snapshotKernel == nil && request.hostKernel != nil
         if request.keepsWorkUntilExit { ProcessLifetime.keep(Work(state: state, request: request)) }
         return result
     }
@@ -100,9 +101,9 @@ public struct Linter: Sendable {
     private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: FigureMemo,
                                calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
         let rules = knowledge.rules
-        let active = rules.indices.filter { !rules[$0].builtin && rules[$0].kernels.contains(kernel) }
-        guard !active.isEmpty else { return [] }
-        let isActive = Set(active)
+        // By position rather than as a set: a fleet lints thousands of hosts, each hashing every rule again.
+        let isActive = rules.map { !$0.builtin && $0.kernels.contains(kernel) }
+        guard isActive.contains(true) else { return [] }
         let catalogue = knowledge.catalogue
         // A write the kernel refuses is reported as invalid-value and changes nothing: rules judge what it keeps.
         let writeCheck = calculator.writeCheck
@@ -115,7 +116,9 @@ public struct Linter: Sendable {
         // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
         // Rows of a snapshot that no rule watches (most of them) never become assignments.
         state.forEachEffectiveAssignment(watched: rulesByKey.watched, selecting: { path, hash -> [Int]? in
-            let matching = rulesByKey.rules(for: path, hash: hash).filter(isActive.contains)
+            let watching = rulesByKey.rules(for: path, hash: hash)
+            // Most keys' rules all apply: their list is used as it is, not copied.
+            let matching = watching.allSatisfy { isActive[$0] } ? watching : watching.filter { isActive[$0] }
             return matching.isEmpty ? nil : matching
         }) { assignment, matching in
             guard accepted(assignment) else { return }

@@ -12,6 +12,9 @@ public final class OsqueryReader {
     /// `osqueryi --json` hosts, handed out back to front (reversed once), so each costs O(1).
     private var arrayHosts: [RuntimeSnapshot]?
     private var pendingLine: ArraySlice<UInt8>?
+    /// The pending line's object when it was parsed already: the line that began the next host, whose rows are
+    /// still in `rows`. Parsing it again when that host was read cost a second parse of every line of a log.
+    private var pendingObject: JSONValue?
 
     private let hostSizeLimit: Int
     /// A snapshot's rows as each log line is parsed, read in place (see `JSONRows`).
@@ -43,11 +46,16 @@ public final class OsqueryReader {
             pendingLine = nil
             let number = lines.lineNumber
             let object: JSONValue
-            do throws(JSONParser.Failure) {
-                object = try JSONParser.parse(line, keeping: Self.members, rows: &rows)
-            } catch {
-                skip(line: number, column: error.offset + 1, because: " (\(error.message))")
-                continue
+            if let parsed = pendingObject {
+                object = parsed
+                pendingObject = nil
+            } else {
+                do throws(JSONParser.Failure) {
+                    object = try JSONParser.parse(line, keeping: Self.members, rows: &rows)
+                } catch {
+                    skip(line: number, column: error.offset + 1, because: " (\(error.message))")
+                    continue
+                }
             }
             guard case .object = object else {
                 skip(line: number, column: 1, because: "")
@@ -56,6 +64,7 @@ public final class OsqueryReader {
             let host = Self.host(of: object) ?? "unknown host"
             if let snapshot = current, snapshot.host != host {
                 pendingLine = line
+                pendingObject = object
                 current = nil
                 currentBytes = 0
                 return snapshot
@@ -181,27 +190,61 @@ public final class OsqueryReader {
     private func add(_ rows: JSONRows, from line: ArraySlice<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
         line.withUnsafeBufferPointer { line in
             for row in 0..<rows.count {
-                let position: Int?, key: SysctlKey
+                let name: Name
                 switch rows[row, 0] {
                 case .bytes(let range)?:
                     guard !range.isEmpty else { continue }
-                    (position, key) = self.key(UnsafeBufferPointer(rebasing: line[range]))
-                case .value(.string(let name))?:
-                    guard !name.isEmpty else { continue }
-                    (position, key) = self.key(name)
+                    name = self.name(UnsafeBufferPointer(rebasing: line[range]))
+                case .value(.string(let text))?:
+                    guard !text.isEmpty else { continue }
+                    name = self.name(text)
                 default:
                     continue
                 }
-                let hash = position.map { pathHashes[$0] }
                 switch rows[row, 1] ?? rows[row, 2] {
                 case .bytes(let range)?:
-                    snapshot.add(key: key, value: UnsafeBufferPointer(rebasing: line[range]), line: number, pathHash: hash)
+                    add(name, value: UnsafeBufferPointer(rebasing: line[range]), line: number, to: &snapshot)
                 case .value(let value)?:
-                    UTF8Text.withBytes(value.plainText) { snapshot.add(key: key, value: $0, line: number, pathHash: hash) }
+                    UTF8Text.withBytes(value.plainText) { add(name, value: $0, line: number, to: &snapshot) }
                 case nil:
-                    snapshot.add(key: key, value: UnsafeBufferPointer(start: nil, count: 0), line: number, pathHash: hash)
+                    add(name, value: UnsafeBufferPointer(start: nil, count: 0), line: number, to: &snapshot)
                 }
             }
+        }
+    }
+
+    /// A row's name: a kept key's position, or a key read for this row alone once `keysKept` are kept.
+    private enum Name {
+        case kept(Int)
+        case unkept(SysctlKey)
+    }
+
+    private func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name {
+        if let known = names.position(of: bytes, hash: HashSlots.hash(bytes)) { return .kept(known) }
+        return name(String(decoding: bytes, as: UTF8.self))
+    }
+
+    private func name(_ text: String) -> Name {
+        let (position, key) = key(text)
+        return position.map(Name.kept) ?? .unkept(key)
+    }
+
+    /// Adds a row of `name`. A kept key's path is copied from `paths`, and nothing is retained for it, unless its
+    /// row must keep it whole (see `SnapshotTable.spelling(of:)`).
+    private func add(_ name: Name, value: UnsafeBufferPointer<UInt8>, line: Int, to snapshot: inout RuntimeSnapshot) {
+        switch name {
+        case .kept(let position):
+            guard let spelling = spellings[position] else {
+                snapshot.add(key: keys[position], value: value, line: line, pathHash: pathHashes[position])
+                return
+            }
+            let start = position == 0 ? 0 : pathEnds[position - 1]
+            paths.withUnsafeBufferPointer { paths in
+                snapshot.add(path: UnsafeBufferPointer(rebasing: paths[start..<pathEnds[position]]), spelling: spelling,
+                             value: value, line: line, pathHash: pathHashes[position], isRelease: position == releasePosition)
+            }
+        case .unkept(let key):
+            snapshot.add(key: key, value: value, line: line)
         }
     }
 
@@ -214,12 +257,13 @@ public final class OsqueryReader {
 
     /// Each kept key's `HashSlots.hash` of its path, at the same positions: every host's row of the key reuses it.
     private var pathHashes: [UInt32] = []
-
-    /// The same for a name's bytes, found without making a string of them; with its position when it is kept.
-    private func key(_ name: UnsafeBufferPointer<UInt8>) -> (Int?, SysctlKey) {
-        if let known = names.position(of: name, hash: HashSlots.hash(name)) { return (known, keys[known]) }
-        return key(String(decoding: name, as: UTF8.self))
-    }
+    /// Each kept key's path, back to back in `paths`, ending at `pathEnds`; and how a row spells it, or nil when a
+    /// row keeps the key whole. At most `keysKept` paths of a line's length each.
+    private var paths: [UInt8] = []
+    private var pathEnds: [Int] = []
+    private var spellings: [Int32?] = []
+    /// The kept position of `kernel.osrelease`, once seen.
+    private var releasePosition: Int?
 
     private func key(_ name: String) -> (Int?, SysctlKey) {
         if let known = names.position(of: name) { return (known, keys[known]) }
@@ -228,6 +272,10 @@ public final class OsqueryReader {
         _ = names.insert(name)
         keys.append(key)
         pathHashes.append(HashSlots.hash(key.path))
+        UTF8Text.withBytes(key.path) { paths.append(contentsOf: $0) }
+        pathEnds.append(paths.count)
+        spellings.append(UTF8Text.withBytes(name) { SnapshotTable.spelling(of: $0) })
+        if name == "kernel.osrelease" { releasePosition = keys.count - 1 }
         return (keys.count - 1, key)
     }
 }

@@ -27,8 +27,6 @@ public struct ProcSysReader: Sendable {
             }
             let path = directory.hasSuffix("/") ? directory + relative : directory + "/" + relative
             let key = RuntimeSnapshot.key(forProcPath: relative)
-            // Each key is a file of its own: findings point at it.
-            let location = SourceLocation(file: path, line: 1, column: 1)
             let attributes = try? fileManager.attributesOfItem(atPath: path)
             if let mode = (attributes?[.posixPermissions] as? NSNumber)?.intValue, mode & 0o444 == 0 {
                 continue  // a trigger (route/flush, drop_caches, compact_memory): it has no value

@@ -135,7 +135,15 @@ public struct RuntimeSnapshot: Sendable {
         noteRelease(key.written == "kernel.osrelease")
     }
 
-    private static let releaseKey = Array("kernel.osrelease".utf8)
+    /// The same, for a key a reader has read before as its path and spelling (see `SnapshotTable.add(path:…)`).
+    mutating func add(path: UnsafeBufferPointer<UInt8>, spelling: Int32, value: UnsafeBufferPointer<UInt8>, line: Int,
+                      pathHash: UInt32, isRelease: Bool) {
+        guard roomForOne(line: line, file: nil) else { return }
+        table.add(path: path, spelling: spelling, value: value, line: line, pathHash: pathHash)
+        noteRelease(isRelease)
+    }
+
+    static let releaseKey = Array("kernel.osrelease".utf8)
 
     /// Whether another value fits under `maxEntries`; the first that does not is noted.
     private mutating func roomForOne(line: Int, file: String?) -> Bool {

@@ -98,6 +98,23 @@ struct SnapshotTable: Sendable {
         }
     }
 
+    /// How a row spells `written` from its path alone (`dotted` or `asPath`), when `appendPath` would: an ASCII key
+    /// that needs no simplifying and is no glob. Nil for any other key, which a row keeps whole.
+    static func spelling(of written: UnsafeBufferPointer<UInt8>) -> Int32? {
+        let scan = SysctlKey.scan(written)
+        guard scan.isSimple, !scan.isGlob, scan.isASCII, !written.isEmpty else { return nil }
+        return scan.separator == UInt8(ascii: ".") ? Self.dotted : Self.asPath
+    }
+
+    /// Adds a row for a key whose path and spelling (`spelling(of:)` of what was written) a reader worked out
+    /// before, with its path's `HashSlots.hash`: a fleet reader reads each name once for all its hosts, and its
+    /// rows then share nothing that needs counting references.
+    mutating func add(path: UnsafeBufferPointer<UInt8>, spelling: Int32, value: UnsafeBufferPointer<UInt8>, line: Int, pathHash: UInt32) {
+        let start = bytes.count
+        bytes.append(contentsOf: path)
+        addRow(start: start, value: value, line: line, file: nil, spelling: spelling, hash: pathHash)
+    }
+
     /// Appends the path of an ASCII key that needs no simplifying (the key itself, or with `.` and `/` swapped)
     /// and returns its spelling; nil for any other key, which is read as text, as a configuration's keys are
     /// (invalid UTF-8 repaired first).
