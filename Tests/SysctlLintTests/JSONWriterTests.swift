@@ -215,7 +215,7 @@ import Testing
                 direct.writeFinding(finding, indent: indent)
                 generic.write(JSONReporter.object(finding), indent: indent)
             }
-            #expect(direct.bytes == generic.bytes, "\(String(decoding: direct.bytes, as: UTF8.self))")
+            #expect(direct.bytes == generic.bytes, "\(String(decoding: direct.bytes.array(), as: UTF8.self))")
         }
     }
 }

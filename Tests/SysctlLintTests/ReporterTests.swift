@@ -104,8 +104,9 @@ import Testing
             if state & 0x100 == 0 {
                 sink.write(String(piece))
             } else {  // as the JSON writer hands over its buffer
-                var bytes = Array(piece.utf8)
-                sink.take(&bytes)
+                let bytes = ByteBuffer()
+                bytes.append(contentsOf: Array(piece.utf8))
+                sink.take(bytes)
                 #expect(bytes.isEmpty)
             }
             rest = rest.dropFirst(piece.count)

@@ -88,14 +88,14 @@ public enum DisplayText {
     /// report of megabytes to UTF-16 first).
     static func mayHoldCommand(_ text: String) -> Bool {
         var text = text
-        return text.withUTF8(mayHoldCommand(bytes:))
+        return text.withUTF8 { mayHoldCommand($0) }
     }
 
     static func mayHoldCommand(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBufferPointer(mayHoldCommand(bytes:))
+        bytes.withUnsafeBufferPointer { mayHoldCommand($0) }
     }
 
-    private static func mayHoldCommand(bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    static func mayHoldCommand(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2 else { return false }
         let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")
         // Words are passed over eight bytes at a time unless they hold two ':' or two '#' side by side, or end in

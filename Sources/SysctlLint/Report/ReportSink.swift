@@ -15,7 +15,8 @@ public struct ReportSink {
     /// A line of a human report is far shorter (messages are capped at 8 KiB); past this, it is cut anyway.
     static let longestLine = 1 << 24
 
-    public private(set) var buffer: [UInt8] = []
+    /// Shared by copies of the sink: a sink has one owner, which writes through `inout`.
+    private let buffer: ByteBuffer
     private let destination: ReportDestination?
     /// Whether lines are kept from being workflow commands: for the human formats (text, gcc).
     public var neutralizesCommands = false
@@ -23,43 +24,48 @@ public struct ReportSink {
     /// A sink that writes to `destination` as chunks fill.
     public init(to destination: ReportDestination) {
         self.destination = destination
-        buffer.reserveCapacity(Self.chunkSize + Self.chunkSize / 4)
+        buffer = ByteBuffer(capacity: Self.chunkSize + Self.chunkSize / 4)
     }
 
     /// A sink that keeps everything, for reporters that return their report as a string.
     public init() {
         destination = nil
+        buffer = ByteBuffer()
     }
 
     /// Everything written so far, for a collecting sink.
-    public var text: String { String(decoding: transformed(buffer[...]), as: UTF8.self) }
+    public var text: String { buffer.withBytes(transformed) }
+
+    /// Everything written so far, as bytes, for a collecting sink.
+    var bytes: [UInt8] { buffer.array() }
 
     public mutating func write(_ text: String) {
-        // From contiguous storage when the string has it (native strings do): the generic view appends byte by byte.
-        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: text.utf8) }
+        buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
     /// `number` in decimal, without making a string of it.
     public mutating func write(decimal number: Int) {
-        UTF8Text.appendDecimal(number, to: &buffer)
+        buffer.appendDecimal(number)
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
     public mutating func write(_ bytes: some Collection<UInt8>) {
-        buffer.append(contentsOf: bytes)
+        if bytes.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
+            for byte in bytes { buffer.append(byte) }
+        }
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
-    /// The bytes of `other` added, and `other` left empty. When nothing is buffered the two arrays trade places and
-    /// no byte is copied: a JSON report comes in chunks of 64 KiB, each written straight from the writer's buffer.
-    mutating func take(_ other: inout [UInt8]) {
+    /// The bytes of `other` added, and `other` left empty. When nothing is buffered the two buffers trade contents
+    /// and no byte is copied: a JSON report comes in chunks of 64 KiB, each written straight from the writer's buffer.
+    mutating func take(_ other: ByteBuffer) {
         if buffer.isEmpty {
-            swap(&buffer, &other)
+            buffer.exchange(with: other)
         } else {
-            buffer.append(contentsOf: other)
+            other.withBytes { buffer.append(contentsOf: $0) }
         }
-        other.removeAll(keepingCapacity: true)
+        other.removeAll()
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
     }
 
@@ -67,21 +73,31 @@ public struct ReportSink {
     /// neutralized and there is one, everything otherwise. A collecting sink keeps its bytes.
     public mutating func flush(completeLinesOnly: Bool = false) {
         guard let destination, !buffer.isEmpty else { return }
-        var end = buffer.count
-        if completeLinesOnly && neutralizesCommands {
-            if let lastBreak = buffer.lastIndex(of: UInt8(ascii: "\n")) {
-                end = lastBreak + 1
-            } else if buffer.count < Self.longestLine {
-                return  // a line is neutralized whole: cut, a `##[` could straddle two chunks
+        let neutralizes = neutralizesCommands
+        let written = buffer.withBytes { bytes -> Int? in
+            var end = bytes.count
+            if completeLinesOnly && neutralizes {
+                if let lastBreak = bytes.lastIndex(of: UInt8(ascii: "\n")) {
+                    end = lastBreak + 1
+                } else if bytes.count < Self.longestLine {
+                    return nil  // a line is neutralized whole: cut, a `##[` could straddle two chunks
+                }
             }
+            let chunk = UnsafeBufferPointer(rebasing: bytes[..<end])
+            if neutralizes, DisplayText.mayHoldCommand(chunk) {
+                var text = DisplayText.neutralizingCommands(String(decoding: chunk, as: UTF8.self))
+                text.withUTF8 { destination.write(UnsafeRawBufferPointer($0)) }
+            } else {
+                destination.write(UnsafeRawBufferPointer(chunk))
+            }
+            return end
         }
-        let chunk = transformed(buffer[..<end])
-        chunk.withUnsafeBytes { destination.write($0) }
-        buffer.removeFirst(end)
+        if let written { buffer.removeFirst(written) }
     }
 
-    private func transformed(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
-        guard neutralizesCommands, DisplayText.mayHoldCommand(bytes) else { return bytes }
-        return ArraySlice(DisplayText.neutralizingCommands(String(decoding: bytes, as: UTF8.self)).utf8)
+    private func transformed(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard neutralizesCommands, DisplayText.mayHoldCommand(bytes) else { return text }
+        return DisplayText.neutralizingCommands(text)
     }
 }

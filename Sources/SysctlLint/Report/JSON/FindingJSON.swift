@@ -29,7 +29,7 @@ extension JSONWriter {
     }
 
     private mutating func writeOptional(_ number: Int?) {
-        if let number { UTF8Text.appendDecimal(number, to: &bytes) } else { bytes.append(contentsOf: "null".utf8) }
+        if let number { bytes.appendDecimal(number) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
     private mutating func writeStrings(_ items: [String], indent: Int) {
@@ -50,11 +50,11 @@ extension JSONWriter {
         bytes.append(UInt8(ascii: "\n"))
         appendIndent(indent)
         bytes.append(UInt8(ascii: "]"))
-        lastStrings = (items, indent, Array(bytes[start...]))
+        lastStrings = (items, indent, bytes.array(from: start))
     }
 
     fileprivate mutating func appendIndent(_ level: Int) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+        bytes.append(repeating: UInt8(ascii: " "), count: 2 * level)
     }
 
 }

@@ -7,9 +7,10 @@ import Foundation
 /// Layout, pretty: `{`, one `"key" : value` per line indented by two spaces per level, `}`; an empty object or
 /// array is `{`, an empty line, `}`. Compact: no whitespace at all. Numbers: integers as written; doubles as Swift
 /// prints them without a trailing `.0` (`3`, `0.1`, `1e+20`); a non-finite double, which JSON cannot hold, as `null`.
-public struct JSONWriter: Sendable {
+public struct JSONWriter {
     public var pretty: Bool
-    public internal(set) var bytes: [UInt8] = []
+    /// What has been written; shared by copies of the writer, which has one owner (see `ByteBuffer`).
+    let bytes: ByteBuffer
     /// The last list of strings a finding wrote (its references) and the bytes written for it: a rule's findings
     /// share their references, which were half of a large report's bytes, and are escaped once.
     var lastStrings: (items: [String], indent: Int, bytes: [UInt8])?
@@ -18,26 +19,26 @@ public struct JSONWriter: Sendable {
 
     public init(pretty: Bool, reservingCapacity capacity: Int = 0) {
         self.pretty = pretty
-        bytes.reserveCapacity(capacity)
+        bytes = ByteBuffer(capacity: capacity)
     }
 
     /// The document as a string, for reporters that return text.
     public static func string(_ value: JSONValue, pretty: Bool) -> String {
         var writer = JSONWriter(pretty: pretty)
         writer.write(value)
-        return String(decoding: writer.bytes, as: UTF8.self)
+        return writer.bytes.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Hands the bytes written so far to `sink` and starts again, keeping the buffer's capacity.
     mutating func drain(into sink: inout ReportSink) {
-        sink.take(&bytes)
+        sink.take(bytes)
     }
 
     public mutating func write(_ value: JSONValue, indent: Int = 0) {
         switch value {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
-        case .int(let number): UTF8Text.appendDecimal(number, to: &bytes)
+        case .int(let number): bytes.appendDecimal(number)
         case .double(let number): writeNumber(number)
         case .string(let text): writeString(text)
         case .array(let items):
@@ -70,7 +71,7 @@ public struct JSONWriter: Sendable {
     }
 
     private mutating func writeIndent(_ level: Int) {
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+        bytes.append(repeating: UInt8(ascii: " "), count: 2 * level)
     }
 
     private mutating func writeNumber(_ number: Double) {
@@ -84,28 +85,34 @@ public struct JSONWriter: Sendable {
     /// else (DEL, `/`, non-ASCII) as its UTF-8 bytes.
     mutating func writeString(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
-        var text = text
-        text.withUTF8 { utf8 in
-            // Runs that need no escaping (nearly everything) are copied whole; words without a quote, a backslash
-            // or a control are passed over eight bytes at a time.
-            let quotes = UTF8Text.broadcast(UInt8(ascii: "\"")), backslashes = UTF8Text.broadcast(UInt8(ascii: "\\"))
-            var runStart = 0, index = 0
-            while index < utf8.count {
-                index = UTF8Text.skippingPlainWords(utf8, from: index) { word in
-                    !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ quotes) | UTF8Text.zeroBytes(word ^ backslashes) == 0
-                }
-                for position in index..<min(index + 8, utf8.count) {
-                    let byte = utf8[position]
-                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
-                    escape(byte)
-                    runStart = position + 1
-                }
-                index += 8
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+        // From the string's own storage when it has some (native strings do), with no reference counted.
+        if text.utf8.withContiguousStorageIfAvailable({ writeEscaped($0) }) == nil {
+            var text = text
+            text.withUTF8 { writeEscaped($0) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// The bytes of a string's text, escaped as `writeString` says.
+    private mutating func writeEscaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        // Runs that need no escaping (nearly everything) are copied whole; words without a quote, a backslash or a
+        // control are passed over eight bytes at a time.
+        let quotes = UTF8Text.broadcast(UInt8(ascii: "\"")), backslashes = UTF8Text.broadcast(UInt8(ascii: "\\"))
+        var runStart = 0, index = 0
+        while index < utf8.count {
+            index = UTF8Text.skippingPlainWords(utf8, from: index) { word in
+                !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ quotes) | UTF8Text.zeroBytes(word ^ backslashes) == 0
+            }
+            for position in index..<min(index + 8, utf8.count) {
+                let byte = utf8[position]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<position]))
+                escape(byte)
+                runStart = position + 1
+            }
+            index += 8
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
     }
 
     private mutating func escape(_ byte: UInt8) {
