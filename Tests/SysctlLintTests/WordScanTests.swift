@@ -103,9 +103,10 @@ import Testing
 
     @Test(arguments: [0, 1, -1, 9, 10, -10, 99, 100, 12345, Int.max, Int.min, Int.min + 1, 1_000_000_000_000_000_000])
     func decimalsAreWrittenAsStringWritesThem(number: Int) {
-        var bytes = Array("x".utf8)
-        UTF8Text.appendDecimal(number, to: &bytes)
-        #expect(bytes == Array(("x" + String(number)).utf8))
+        let bytes = ByteBuffer()
+        bytes.append(UInt8(ascii: "x"))
+        bytes.appendDecimal(number)
+        #expect(bytes.array() == Array(("x" + String(number)).utf8))
         var sink = ReportSink()
         sink.write(decimal: number)
         #expect(sink.text == String(number))

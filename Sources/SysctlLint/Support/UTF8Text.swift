@@ -145,22 +145,6 @@ enum UTF8Text {
         return total
     }
 
-    /// `number` in decimal, as `String(number)` writes it, appended without making the string (reports write a
-    /// line and a column for every finding).
-    static func appendDecimal(_ number: Int, to bytes: inout [UInt8]) {
-        if number < 0 { bytes.append(UInt8(ascii: "-")) }
-        var magnitude = number.magnitude, digits = 1
-        while magnitude >= 10 { magnitude /= 10; digits += 1 }
-        magnitude = number.magnitude
-        var index = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        repeat {
-            index -= 1
-            bytes[index] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-    }
-
     /// `body` over the UTF-8 bytes of `text`, in place when the string is contiguous (native strings are).
     static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
