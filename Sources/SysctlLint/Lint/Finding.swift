@@ -120,8 +120,11 @@ public struct Finding: Sendable, Hashable {
     public static let maxMessageBytes = 8192
     public static let maxValueBytes = 4096
 
-    static func bounded(_ text: String, _ limit: Int) -> String {
-        guard text.utf8.count > limit else { return text }
+    @inline(__always) static func bounded(_ text: String, _ limit: Int) -> String {
+        text.utf8.count > limit ? cut(text, limit) : text
+    }
+
+    private static func cut(_ text: String, _ limit: Int) -> String {
         var cut = text.utf8.index(text.utf8.startIndex, offsetBy: limit)
         while cut > text.startIndex, !text.unicodeScalars.indices.contains(cut) { cut = text.utf8.index(before: cut) }
         return String(text[..<cut]) + "…"

@@ -58,31 +58,7 @@ public struct Linter: Sendable {
         }
         let files = request.config + (runtimeFile.map { [$0] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
-        // Sorted through a permutation of small keys: comparing findings themselves copied them on every step, and
-        // keys holding strings retained them. Files outside the order and rules are compared as text only on ties.
-        // Findings come in runs of one file: its rank is looked up once per run, not hashed for each finding.
-        var lastFile: (name: String, rank: Int)?
-        let keys = findings.map { finding in
-            guard let location = finding.location else { return (rank: Int.max, line: 0, column: 0) }
-            let rank: Int
-            if let lastFile, lastFile.name == location.file {
-                rank = lastFile.rank
-            } else {
-                rank = order[location.file] ?? Int.max
-                lastFile = (location.file, rank)
-            }
-            return (rank: rank, line: location.line, column: location.column)
-        }
-        let permutation = keys.indices.sorted { i, j in
-            let a = keys[i], b = keys[j]
-            if a.rank != b.rank { return a.rank < b.rank }
-            if a.rank == Int.max, let fileA = findings[i].location?.file, let fileB = findings[j].location?.file, fileA != fileB {
-                return fileA < fileB
-            }
-            if a.line != b.line { return a.line < b.line }
-            if a.column != b.column { return a.column < b.column }
-            return findings[i].rule < findings[j].rule
-        }
+        let permutation = FindingOrder.permutation(of: findings, ranks: order, files: files.count)
         if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { findings = permutation.map { findings[$0] } }
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && snapshotKernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))

@@ -71,7 +71,8 @@ struct StateChecks {
                 (self.file, self.place, self.name, self.winnerValue) = (file, place, name, winnerValue)
             }
         }
-        var named: [Int: Named] = [:]
+        // By the winner's position, which is below `winnerCount`: a dictionary hashed it for every loser.
+        var named = [Named?](repeating: nil, count: state.hasOverrides ? state.winnerCount : 0)
         // Made in the order the report sorts them into, except where two inputs share a name and findings can tie.
         state.forEachOverride(byWinner: state.inputsShareNames) { position, loser in
             let location = loser.location, value = loser.value

@@ -24,6 +24,8 @@ public struct EffectiveState: Sendable {
     /// Every overridden assignment with its winner's position, in the order they were overridden: one flat list
     /// rather than a dictionary of arrays, one for each key that repeats.
     private var overrides: [(winner: Int, loser: Assignment)] = []
+    /// Whether any assignment was overridden by a later one.
+    var hasOverrides: Bool { !overrides.isEmpty }
     /// Glob assignments in file order; each applies to the keys it matches that no explicit setting names.
     public private(set) var globs: [Assignment] = []
     public private(set) var exclusions: [Exclusion] = []
