@@ -64,6 +64,7 @@ final class ByteBuffer: Equatable {
     }
 
     /// `number` in decimal, as `String(number)` writes it.
+    @_effects(releasenone)
     func appendDecimal(_ number: Int) {
         if number >= 0, number < 10 { return append(UInt8(ascii: "0") + UInt8(number)) }
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes hold Int.min's 20 digits and its sign
@@ -105,8 +106,9 @@ final class ByteBuffer: Equatable {
         capacity = otherCapacity
     }
 
-    /// Room for `more` bytes past `count`: at least double, so that appending stays linear.
-    @inline(never) private func grow(toHold more: Int) {
+    /// Room for `more` bytes past `count`: at least double, so that appending stays linear. Raw memory only, so
+    /// it releases no object (`releasenone`): an append's callers need not count references around it.
+    @_effects(releasenone) @inline(never) private func grow(toHold more: Int) {
         let needed = count.addingReportingOverflow(more)
         precondition(!needed.overflow, "a report larger than memory")
         let newCapacity = max(needed.partialValue, capacity.multipliedReportingOverflow(by: 2).overflow ? needed.partialValue : capacity * 2)
@@ -115,5 +117,58 @@ final class ByteBuffer: Equatable {
         base.deallocate()
         base = grown
         capacity = newCapacity
+    }
+}
+
+extension ByteBuffer {
+    /// `text` as a JSON string, quotes included: quotes and backslashes escaped, `\b \f \n \r \t` by name, other
+    /// C0 controls as `\u00xx`; everything else (DEL, `/`, non-ASCII) as its bytes. Runs that need no escaping
+    /// (nearly everything) are copied whole; words without a quote, a backslash or a control are passed over eight
+    /// bytes at a time.
+    ///
+    /// `releasenone` tells the optimizer that this releases no object, so that callers need not count a reference
+    /// to the string whose bytes these are: it only reads `text` and writes this buffer's raw memory.
+    @_effects(releasenone)
+    func appendEscapedJSON(_ text: UnsafeBufferPointer<UInt8>) {
+        append(UInt8(ascii: "\""))
+        let quotes = UTF8Text.broadcast(UInt8(ascii: "\"")), backslashes = UTF8Text.broadcast(UInt8(ascii: "\\"))
+        var runStart = 0, index = 0
+        while index < text.count {
+            index = UTF8Text.skippingPlainWords(text, from: index) { word in
+                !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ quotes) | UTF8Text.zeroBytes(word ^ backslashes) == 0
+            }
+            for position in index..<min(index + 8, text.count) {
+                let byte = text[position]
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<position]))
+                appendJSONEscape(byte)
+                runStart = position + 1
+            }
+            index += 8
+        }
+        append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
+        append(UInt8(ascii: "\""))
+    }
+
+    private func appendJSONEscape(_ byte: UInt8) {
+        append(UInt8(ascii: "\\"))
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): append(byte)
+        case 0x08: append(UInt8(ascii: "b"))
+        case 0x0C: append(UInt8(ascii: "f"))
+        case 0x0A: append(UInt8(ascii: "n"))
+        case 0x0D: append(UInt8(ascii: "r"))
+        case 0x09: append(UInt8(ascii: "t"))
+        default:
+            append(UInt8(ascii: "u"))
+            append(UInt8(ascii: "0"))
+            append(UInt8(ascii: "0"))
+            append(Self.hexDigit(byte >> 4))
+            append(Self.hexDigit(byte & 0xF))
+        }
+    }
+
+    private static func hexDigit(_ value: UInt8) -> UInt8 {
+        value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }

@@ -24,11 +24,11 @@ extension JSONWriter {
         bytes.append(contentsOf: layout.close)
     }
 
-    private mutating func writeOptional(_ text: String?) {
+    @inline(__always) private mutating func writeOptional(_ text: String?) {
         if let text { writeString(text) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
-    private mutating func writeOptional(_ number: Int?) {
+    @inline(__always) private mutating func writeOptional(_ number: Int?) {
         if let number { bytes.appendDecimal(number) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
