@@ -71,11 +71,14 @@ import Testing
         #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
     }
 
-    @Test func commandMarksAtTheEdgesOfWords() {
-        for length in 0..<20 {
+    /// Marks and near misses (a mark cut short, or split by a byte) at every offset of lines up to three sixteen-byte
+    /// blocks long, on a background of plain bytes or of single colons, as report lines are.
+    @Test(arguments: ["x", ":x", "#"])
+    func commandMarksAtTheEdgesOfWords(background: String) {
+        for length in 0..<50 {
             for offset in 0..<length {
-                for mark in ["::", "##["] {
-                    var bytes = Array(repeating: UInt8(ascii: "x"), count: length)
+                for mark in ["::", "##[", "##", "#[", ":x:", "##x[", "#:#["] {
+                    var bytes = Array(String(repeating: background, count: length).utf8.prefix(length))
                     for (index, byte) in mark.utf8.enumerated() where offset + index < length { bytes[offset + index] = byte }
                     #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(length) \(offset) \(mark)")
                 }

@@ -136,28 +136,29 @@ public struct TextReporter: Sendable {
                     sink.write(paint("\(path):\(location.line):\(location.column): ", .bold))
                     sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
                 } else {
-                    sink.write(path)
-                    sink.write(":")
-                    sink.write(decimal: location.line)
-                    sink.write(":")
-                    sink.write(decimal: location.column)
+                    sink.append(path)
+                    sink.append(":")
+                    sink.appendDecimal(location.line)
+                    sink.append(":")
+                    sink.appendDecimal(location.column)
                     switch finding.severity {
-                    case .info: sink.write(severities.info)
-                    case .warning: sink.write(severities.warning)
-                    case .error: sink.write(severities.error)
+                    case .info: sink.append(severities.info)
+                    case .warning: sink.append(severities.warning)
+                    case .error: sink.append(severities.error)
                     }
                 }
             } else {
                 sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
             }
-            sink.write(DisplayText.escaped(finding.message))
+            sink.appendEscaped(finding.message)
             if !(tail.map { UTF8Text.sameBytes($0.rule, finding.rule) } ?? false) { tail = (finding.rule, " [" + finding.rule + "]\n") }
-            sink.write(tail?.text ?? "")
+            sink.append(tail?.text ?? "")
             if let fix = finding.fix {
                 if !(fixLine.map { UTF8Text.sameBytes($0.fix, fix) } ?? false) { fixLine = (fix, "    fix: " + DisplayText.escaped(fix) + "\n") }
-                sink.write(fixLine?.text ?? "")
+                sink.append(fixLine?.text ?? "")
             }
             if let evidence = finding.evidence { sink.write("    evidence: \(evidence.status.phrase): \(DisplayText.escaped(evidence.summary))\n") }
+            sink.flushIfFull()
         }
     }
 

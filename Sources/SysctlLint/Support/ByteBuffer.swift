@@ -172,3 +172,14 @@ extension ByteBuffer {
         value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10
     }
 }
+
+extension ByteBuffer {
+    /// Appends `text` and returns true when a terminal may show it as it is (`DisplayText.escaped` would return it
+    /// unchanged); else appends nothing and returns false. Releases nothing, as `appendEscapedJSON`.
+    @_effects(releasenone)
+    func appendIfShownAsItIs(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard !DisplayText.mayNeedEscape(text) else { return false }
+        append(contentsOf: text)
+        return true
+    }
+}
