@@ -157,13 +157,14 @@ struct Check: ParsableCommand {
         // The options are read once: through their property wrappers, every host paid for reading them again.
         var template = input.request(config: config, runtime: nil, project: project)
         template.reportsFigures = false  // a fleet report shows findings only
+        let writesBaseline = baselines.writeBaseline != nil
         while let snapshot = hosts.next() {
             progress.tick()
             var request = template
             request.runtime = snapshot
             var result = linter.lint(request)
             result.findings = policy.apply(result.findings)
-            if baselines.writeBaseline != nil {
+            if writesBaseline {
                 let room = max(FindingLimit.perRun - collected.count, 0)
                 if result.findings.count > room { baselineOverflow += result.findings.count - room }
                 collected += result.findings.prefix(room)

@@ -81,6 +81,8 @@ public struct Finding: Sendable, Hashable {
         get { storage.references }
         set { unique().references = newValue }
     }
+    /// Whether `references` holds any, read without copying the list.
+    var hasReferences: Bool { !storage.references.isEmpty }
     /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
     public var host: String? {
         get { storage.host }

@@ -40,7 +40,8 @@ public struct Linter: Sendable {
                                           checksWrites: evaluated == .config)
         let figures = request.reportsFigures ? calculator.compute() : []
         var findings = request.config.flatMap(\.findings) + request.findings + (runtime?.notes ?? [])
-        let checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
+        var checks = StateChecks(state: state, catalogue: knowledge.catalogue, kernel: kernel)
+        if let rule = rulesByID["overridden-assignment"] { checks.overrideReferences = knowledge.rules[rule].references }
         if evaluated == .config { checks.run(into: &findings) }
         let known = FigureMemo(calculator, computed: request.reportsFigures ? figures : nil)
         findings += evaluateRules(state: state, kernel: kernel, figures: known, calculator: calculator,
@@ -124,7 +125,7 @@ public struct Linter: Sendable {
     private func attachReferences(_ findings: inout [Finding]) {
         // Findings come in runs of one rule: the last rule's references are reused rather than looked up again.
         var last: (rule: String, references: [String])?
-        for index in findings.indices where findings[index].references.isEmpty {
+        for index in findings.indices where !findings[index].hasReferences {
             let rule = findings[index].rule
             if let last, last.rule == rule {
                 findings[index].references = last.references

@@ -5,6 +5,9 @@ struct StateChecks {
     let state: EffectiveState
     let catalogue: ParameterCatalogue
     let kernel: KernelVersion
+    /// The references of `overridden-assignment`, given to its findings as they are made: a large file has one for
+    /// most of its lines, and giving them afterwards changed each finding once more.
+    var overrideReferences: [String] = []
     var writeCheck: WriteCheck { WriteCheck(state: state, catalogue: catalogue, kernel: kernel) }
 
     /// Families whose members depend on interfaces, devices or loaded modules: an absent key there is not a typo.
@@ -97,7 +100,8 @@ struct StateChecks {
             }
             findings.append(Finding(rule: "overridden-assignment", severity: .info, key: known.name, value: value,
                                     location: location, message: message,
-                                    fix: same ? "remove this line" : "keep one assignment with the value you mean"))
+                                    fix: same ? "remove this line" : "keep one assignment with the value you mean",
+                                    references: overrideReferences))
         }
     }
 

@@ -47,16 +47,16 @@ public struct ReportSink {
     /// The pieces of a line, appended without handing over a full chunk: a reporter writing many pieces per
     /// finding calls `flushIfFull()` once the finding's lines are whole. Inlined, with no call in between that can
     /// release an object, so that the finding's fields are written without counting a reference to each.
-    @inline(__always) mutating func append(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
+    @_transparent mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: Array(text.utf8)) }
     }
 
-    @inline(__always) mutating func appendDecimal(_ number: Int) {
+    @_transparent mutating func appendDecimal(_ number: Int) {
         buffer.appendDecimal(number)
     }
 
     /// `text` as `DisplayText.escaped` shows it: in place when nothing needs escaping, as nearly always.
-    @inline(__always) mutating func appendEscaped(_ text: String) {
+    @_transparent mutating func appendEscaped(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ buffer.appendIfShownAsItIs($0) }) != true {
             buffer.append(contentsOf: DisplayText.escaped(text).utf8)
         }

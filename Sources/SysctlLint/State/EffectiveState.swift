@@ -74,7 +74,9 @@ public struct EffectiveState: Sendable {
     public init(files: [ParsedFile] = []) {
         fileOrder = files.map(\.path)
         let statements = files.reduce(0) { $0 + $1.statements.count }
-        index = PathIndex(capacity: statements)
+        // Room for a few thousand keys, growing past them: sized for every statement, a file that sets a few keys
+        // many times cleared and touched megabytes of slots it never used.
+        index = PathIndex(capacity: min(statements, 1 << 12))
         explicit.reserveCapacity(statements)
         for file in files {
             for statement in file.statements {

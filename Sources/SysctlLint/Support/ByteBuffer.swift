@@ -4,6 +4,9 @@
 ///
 /// A reference type with one owner: the writer or sink that made it. Copies of that writer share the buffer, so a
 /// writer is never copied while it writes, and never handed to another thread.
+///
+/// The appends that touch raw memory alone say so to the optimizer (`@_effects(releasenone)`: they release no
+/// object), so that a caller passing the bytes of a string it borrows need not count a reference to it.
 final class ByteBuffer: Equatable {
     private(set) var base: UnsafeMutablePointer<UInt8>
     private(set) var count = 0
@@ -32,13 +35,13 @@ final class ByteBuffer: Equatable {
         Array(UnsafeBufferPointer(start: base + min(max(start, 0), count), count: count - min(max(start, 0), count)))
     }
 
-    @inline(__always) func append(_ byte: UInt8) {
+    @_effects(releasenone) @inline(__always) func append(_ byte: UInt8) {
         if count == capacity { grow(toHold: 1) }
         base[count] = byte
         count += 1
     }
 
-    @inline(__always) func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    @_effects(releasenone) @inline(__always) func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         if capacity - count < bytes.count { grow(toHold: bytes.count) }
         UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
