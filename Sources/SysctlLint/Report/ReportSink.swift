@@ -36,9 +36,6 @@ public struct ReportSink {
     /// Everything written so far, for a collecting sink.
     public var text: String { buffer.withBytes(transformed) }
 
-    /// Everything written so far, as bytes, for a collecting sink.
-    var bytes: [UInt8] { buffer.array() }
-
     public mutating func write(_ text: String) {
         buffer.append(contentsOf: text.utf8)
         if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
