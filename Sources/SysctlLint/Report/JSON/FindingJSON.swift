@@ -24,11 +24,11 @@ extension JSONWriter {
         bytes.append(contentsOf: layout.close)
     }
 
-    @inline(__always) private mutating func writeOptional(_ text: String?) {
+    @_transparent private mutating func writeOptional(_ text: String?) {
         if let text { writeString(text) } else { bytes.append(contentsOf: "null".utf8) }
     }
 
-    @inline(__always) private mutating func writeOptional(_ number: Int?) {
+    @_transparent private mutating func writeOptional(_ number: Int?) {
         if let number { bytes.appendDecimal(number) } else { bytes.append(contentsOf: "null".utf8) }
     }
 

@@ -87,7 +87,7 @@ public struct JSONWriter {
     /// Inlined, with the work on bytes in a function that releases nothing (`ByteBuffer.appendEscapedJSON`): a
     /// finding's fields are then written without counting a reference to each, which was a sixth of a large
     /// report's time.
-    @inline(__always)
+    @_transparent
     mutating func writeString(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ bytes.appendEscapedJSON($0) }) == nil {
             var text = text
