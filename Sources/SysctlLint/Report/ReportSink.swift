@@ -37,8 +37,8 @@ public struct ReportSink {
     public var text: String { buffer.withBytes(transformed) }
 
     public mutating func write(_ text: String) {
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+        append(text)
+        flushIfFull()
     }
 
     /// The pieces of a line, appended without handing over a full chunk: a reporter writing many pieces per
@@ -66,15 +66,15 @@ public struct ReportSink {
 
     /// `number` in decimal, without making a string of it.
     public mutating func write(decimal number: Int) {
-        buffer.appendDecimal(number)
-        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+        appendDecimal(number)
+        flushIfFull()
     }
 
     public mutating func write(_ bytes: some Collection<UInt8>) {
         if bytes.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil {
             for byte in bytes { buffer.append(byte) }
         }
-        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+        flushIfFull()
     }
 
     /// The bytes of `other` added, and `other` left empty. When nothing is buffered the two buffers trade contents
@@ -86,7 +86,7 @@ public struct ReportSink {
             other.withBytes { buffer.append(contentsOf: $0) }
         }
         other.removeAll()
-        if buffer.count >= Self.chunkSize { flush(completeLinesOnly: true) }
+        flushIfFull()
     }
 
     /// Hands what is buffered to the destination: up to the last line break when `completeLinesOnly`, lines are

@@ -101,7 +101,10 @@ struct SnapshotTable: Sendable {
     /// How a row spells `written` from its path alone (`dotted` or `asPath`), when `appendPath` would: an ASCII key
     /// that needs no simplifying and is no glob. Nil for any other key, which a row keeps whole.
     static func spelling(of written: UnsafeBufferPointer<UInt8>) -> Int32? {
-        let scan = SysctlKey.scan(written)
+        spelling(of: written, SysctlKey.scan(written))
+    }
+
+    private static func spelling(of written: UnsafeBufferPointer<UInt8>, _ scan: SysctlKey.Scan) -> Int32? {
         guard scan.isSimple, !scan.isGlob, scan.isASCII, !written.isEmpty else { return nil }
         return scan.separator == UInt8(ascii: ".") ? Self.dotted : Self.asPath
     }
@@ -119,10 +122,10 @@ struct SnapshotTable: Sendable {
     /// and returns its spelling; nil for any other key, which is read as text, as a configuration's keys are
     /// (invalid UTF-8 repaired first).
     private mutating func appendPath(of written: UnsafeBufferPointer<UInt8>, _ scan: SysctlKey.Scan) -> Int32? {
-        guard scan.isSimple, !scan.isGlob, scan.isASCII, !written.isEmpty else { return nil }
+        guard let spelling = Self.spelling(of: written, scan) else { return nil }
         let start = bytes.count
         bytes.append(contentsOf: written)
-        guard scan.separator == UInt8(ascii: ".") else { return Self.asPath }
+        guard spelling == Self.dotted else { return spelling }
         bytes.withUnsafeMutableBufferPointer { arena in
             // `.` and `/` differ in their last bit alone.
             for index in start..<arena.count {
