@@ -143,7 +143,7 @@ public struct RuntimeSnapshot: Sendable {
         noteRelease(isRelease)
     }
 
-    static let releaseKey = Array("kernel.osrelease".utf8)
+    private static let releaseKey = Array("kernel.osrelease".utf8)
 
     /// Whether another value fits under `maxEntries`; the first that does not is noted.
     private mutating func roomForOne(line: Int, file: String?) -> Bool {
