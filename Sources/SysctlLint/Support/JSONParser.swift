@@ -22,9 +22,8 @@ package struct JSONParser {
         let containers: Set<String>
         /// The kept names as bytes, compared with a member name as written before any string is made of it.
         let keepingBytes: [[UInt8]]
-        /// Bit n set when a kept name is n bytes long (names of 64 bytes or more set bit 63): most members that are
-        /// left out are told apart by their length alone.
-        let keptLengths: UInt64
+        /// Most members that are left out are told apart by their length alone.
+        let keptLengths: NameLengths
         /// Whether each of `keepingBytes` is a container, at the same positions.
         let keptContainers: [Bool]
 
@@ -33,7 +32,7 @@ package struct JSONParser {
             self.containers = containers
             let kept = keeping.sorted()
             keepingBytes = kept.map { Array($0.utf8) }
-            keptLengths = keepingBytes.reduce(0) { $0 | 1 << UInt64(min($1.count, 63)) }
+            keptLengths = NameLengths(keepingBytes)
             keptContainers = kept.map(containers.contains)
         }
     }
@@ -86,7 +85,7 @@ package struct JSONParser {
         let end = Self.stringStop(in: bytes, from: offset + 1)
         guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
         let name = UnsafeBufferPointer(rebasing: bytes[(offset + 1)..<end])
-        guard filter.keptLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return (false, false) }
+        guard filter.keptLengths.mayHold(name.count) else { return (false, false) }
         let position = filter.keepingBytes.firstIndex { kept in kept.withUnsafeBufferPointer { UTF8Text.same($0, name) } }
         return position.map { (true, filter.keptContainers[$0]) } ?? (false, false)
     }
@@ -289,4 +288,18 @@ package struct JSONParser {
         }
         return value
     }
+}
+
+/// The lengths of a few names as bits (bit n for a name n bytes long; names of 64 bytes or more share bit 63): a
+/// member name of any other length is none of them, which is told without comparing its bytes.
+struct NameLengths: Sendable {
+    private let bits: UInt64
+
+    init(_ names: [[UInt8]]) {
+        bits = names.reduce(0) { $0 | Self.bit($1.count) }
+    }
+
+    func mayHold(_ count: Int) -> Bool { bits & Self.bit(count) != 0 }
+
+    private static func bit(_ count: Int) -> UInt64 { 1 << UInt64(min(count, 63)) }
 }

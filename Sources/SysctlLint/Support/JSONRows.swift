@@ -17,9 +17,8 @@ package struct JSONRows {
     private let nameBytes: [[UInt8]]
     /// A row with no field set, appended whole when a row starts.
     private let emptyRow: [Int]
-    /// Bit n set when a wanted name is n bytes long (names of 64 bytes or more set bit 63): most members a row
-    /// holds are told apart from the wanted ones by their length alone.
-    private let nameLengths: UInt64
+    /// Most members a row holds are told apart from the wanted ones by their length alone.
+    private let nameLengths: NameLengths
     /// Two integers a field, `names.count` fields a row, row after row: a plain string's start and end, or
     /// `absent`, or `built` and the value's position in `built`. Integers, so that starting a line's rows again
     /// destroys nothing (a row of enums with values in them cost more to clear than to read).
@@ -34,7 +33,7 @@ package struct JSONRows {
         names = fields
         nameBytes = fields.map { Array($0.utf8) }
         emptyRow = Array(repeating: [Self.absent, 0], count: fields.count).flatMap { $0 }
-        nameLengths = nameBytes.reduce(0) { $0 | 1 << UInt64(min($1.count, 63)) }
+        nameLengths = NameLengths(nameBytes)
     }
 
     package var count: Int { names.isEmpty ? 0 : slots.count / (2 * names.count) }
@@ -78,7 +77,7 @@ package struct JSONRows {
 
     /// The field a member name written without escapes is, by its bytes.
     func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard nameLengths & 1 << UInt64(min(name.count, 63)) != 0 else { return nil }
+        guard nameLengths.mayHold(name.count) else { return nil }
         return nameBytes.firstIndex { wanted in wanted.withUnsafeBufferPointer { UTF8Text.same($0, name) } }
     }
 }
