@@ -68,7 +68,7 @@ import Testing
     func commandMarksAreFoundAtEveryOffset(seed: Int) {
         var random = JSONWriterTests.Generator(state: UInt64(seed))
         let bytes = Array(Self.text(&random).utf8)
-        #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        #expect(bytes.withUnsafeBufferPointer { DisplayText.mayHoldCommand($0) } == Self.holdsCommandMark(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
     }
 
     /// Marks and near misses (a mark cut short, or split by a byte) at every offset of lines up to three sixteen-byte
@@ -80,7 +80,7 @@ import Testing
                 for mark in ["::", "##[", "##", "#[", ":x:", "##x[", "#:#["] {
                     var bytes = Array(String(repeating: background, count: length).utf8.prefix(length))
                     for (index, byte) in mark.utf8.enumerated() where offset + index < length { bytes[offset + index] = byte }
-                    #expect(DisplayText.mayHoldCommand(bytes[...]) == Self.holdsCommandMark(bytes), "\(length) \(offset) \(mark)")
+                    #expect(bytes.withUnsafeBufferPointer { DisplayText.mayHoldCommand($0) } == Self.holdsCommandMark(bytes), "\(length) \(offset) \(mark)")
                 }
             }
         }

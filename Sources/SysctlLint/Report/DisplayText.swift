@@ -91,10 +91,6 @@ public enum DisplayText {
         return text.withUTF8 { mayHoldCommand($0) }
     }
 
-    static func mayHoldCommand(_ bytes: ArraySlice<UInt8>) -> Bool {
-        bytes.withUnsafeBufferPointer { mayHoldCommand($0) }
-    }
-
     static func mayHoldCommand(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2, let base = UnsafeRawPointer(bytes.baseAddress) else { return false }
         let colon = UInt8(ascii: ":"), hash = UInt8(ascii: "#"), bracket = UInt8(ascii: "[")

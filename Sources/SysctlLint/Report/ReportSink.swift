@@ -45,7 +45,7 @@ public struct ReportSink {
     /// finding calls `flushIfFull()` once the finding's lines are whole. Inlined, with no call in between that can
     /// release an object, so that the finding's fields are written without counting a reference to each.
     @_transparent mutating func append(_ text: String) {
-        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: Array(text.utf8)) }
+        if text.utf8.withContiguousStorageIfAvailable({ buffer.append(contentsOf: $0) }) == nil { buffer.append(contentsOf: text.utf8) }
     }
 
     @_transparent mutating func appendDecimal(_ number: Int) {
