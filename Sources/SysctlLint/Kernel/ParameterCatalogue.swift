@@ -40,11 +40,25 @@ public struct ParameterCatalogue: Sendable {
 
     /// The parameter for a concrete dotted key (`net.ipv4.conf.eth0.rp_filter` finds `net.ipv4.conf.*.rp_filter`).
     public func parameter(for name: String) -> Parameter? {
-        if let index = exact[name] { return store[index] }
+        position(of: name).map { store[$0] }
+    }
+
+    /// The target kernel's literal default for a key, if the model has one (not a memory-dependent formula). Read
+    /// in place: a copy of the parameter counted a reference to each of its parts, for every watched value of
+    /// every host of a fleet.
+    func defaultText(for name: String, kernel: KernelVersion) -> String? {
+        guard let position = position(of: name) else { return nil }
+        let parameter = store.entry(at: position)
+        guard parameter.value.exists(in: kernel), case .value(let text)? = parameter.value.defaultValue(for: kernel) else { return nil }
+        return text
+    }
+
+    private func position(of name: String) -> Int? {
+        if let index = exact[name] { return index }
         let components = name.split(separator: ".")
         for pattern in patterns where pattern.components.count == components.count {
             if zip(pattern.components, components).allSatisfy({ $0 == "*" || $0 == $1 }) {
-                return store[pattern.index]
+                return pattern.index
             }
         }
         return nil

@@ -23,13 +23,19 @@ final class ParameterStore: @unchecked Sendable {
 
     // Guarded by `lock`: a slot is filled at most once, and so are the suggestions.
     private let lock = NSLock()
-    private var slots: [Parameter?]
+    private var slots: [Entry?]
     private var suggestionsStorage: Suggestions?
     private let deferred: [Deferred]
     private let keys: [String]
 
+    /// A decoded parameter, shared by reference: a caller that reads a field or two copies nothing.
+    final class Entry: Sendable {
+        let value: Parameter
+        init(_ value: Parameter) { self.value = value }
+    }
+
     init(_ parameters: [Parameter]) {
-        slots = parameters
+        slots = parameters.map(Entry.init)
         deferred = []
         keys = parameters.map(\.key)
     }
@@ -56,13 +62,15 @@ final class ParameterStore: @unchecked Sendable {
 
     var count: Int { slots.count }
 
-    subscript(index: Int) -> Parameter {
+    subscript(index: Int) -> Parameter { entry(at: index).value }
+
+    func entry(at index: Int) -> Entry {
         lock.lock()
         defer { lock.unlock() }
-        if let parameter = slots[index] { return parameter }
-        let parameter = Self.decode(deferred[index])
-        slots[index] = parameter
-        return parameter
+        if let entry = slots[index] { return entry }
+        let entry = Entry(Self.decode(deferred[index]))
+        slots[index] = entry
+        return entry
     }
 
     var all: [Parameter] { (0..<count).map { self[$0] } }

@@ -89,6 +89,12 @@ public struct Linter: Sendable {
             if let assignment = state.assignment(for: name), accepted(assignment) { return SysctlValue(assignment.value) }
             return catalogue.defaultText(for: name, kernel: kernel).map(SysctlValue.init)
         }
+        // What a rule may look up is the same for every assignment: made once, not once per watched value (each
+        // closure held its own copy of the state, and copying it counted a reference to each of its parts).
+        let lookup: (String) -> SysctlValue? = effective
+        let isSet: (String) -> Bool = { name in state.assignment(for: name).map(accepted) ?? false }
+        let figure: (ComputedFigure.Name) -> Double? = { figures[$0]?.value }
+        let giveUp: (ComputedFigure.Name) -> Double? = { figures[$0]?.giveUp.first?.seconds }
         var findings: [Finding] = []
         // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
         // Rows of a snapshot that no rule watches (most of them) never become assignments.
@@ -105,9 +111,7 @@ public struct Linter: Sendable {
             // One context per assignment: what rules see does not depend on the rule.
             let context = EvaluationContext(
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
-                defaultValue: defaultText.map(SysctlValue.init),
-                lookup: effective, isSet: { name in state.assignment(for: name).map(accepted) ?? false },
-                figure: { figures[$0]?.value }, giveUp: { figures[$0]?.giveUp.first?.seconds })
+                defaultValue: defaultText.map(SysctlValue.init), lookup: lookup, isSet: isSet, figure: figure, giveUp: giveUp)
             for position in matching {
                 let compiled = rules[position].compiled
                 guard let condition = compiled.condition, case .bool(true)? = condition.evaluate(context) else { continue }
@@ -162,15 +166,6 @@ final class FigureMemo {
         let figure = calculator.figure(name)
         known[name] = .some(figure)
         return figure
-    }
-}
-
-extension ParameterCatalogue {
-    /// The target kernel's literal default for a key, if the model has one (not a memory-dependent formula).
-    func defaultText(for name: String, kernel: KernelVersion) -> String? {
-        guard let parameter = parameter(for: name), parameter.exists(in: kernel),
-              case .value(let text)? = parameter.defaultValue(for: kernel) else { return nil }
-        return text
     }
 }
 

@@ -28,6 +28,20 @@ public struct SysctlKey: Sendable, Hashable, CustomStringConvertible {
         self.isGlob = scan.isGlob
     }
 
+    /// A key a row spells from its path (`SnapshotTable`): an ASCII path that needs no simplifying and holds no
+    /// glob character, written dotted (`dotted`: its separators swapped) or as the path itself. What `init(_:)`
+    /// makes of that spelling, without scanning the key and swapping it twice.
+    init(simplePath path: UnsafeBufferPointer<UInt8>, dotted: Bool) {
+        self.path = String(decoding: path, as: UTF8.self)
+        written = !dotted ? self.path : String(unsafeUninitializedCapacity: path.count) { buffer in
+            // `.` and `/` differ in their last bit alone.
+            for index in 0..<path.count { buffer[index] = path[index] ^ (path[index] & 0xFE == UInt8(ascii: ".") ? 1 : 0) }
+            return path.count
+        }
+        nameIsWritten = dotted
+        isGlob = false
+    }
+
     /// What one pass over a written key's bytes finds.
     struct Scan {
         /// The first separator (`.` or `/`), or 0 for none.

@@ -182,100 +182,14 @@ public final class OsqueryReader {
     func add(_ row: JSONValue, line: Int, to snapshot: inout RuntimeSnapshot) {
         guard case .string(let name)? = row["name"], !name.isEmpty else { return }
         let value = (row["current_value"] ?? row["value"]).map(\.plainText) ?? ""
-        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: key(name).1)
+        snapshot.add(RuntimeSnapshot.Entry(key: name, value: value, line: line), key: keys.key(name).1)
     }
 
-    /// The rows read in place from `line`, as `add(_:line:to:)` adds each built row: a row without a non-empty
-    /// string `name` is passed over; its value is `current_value`, else `value`, as text.
+    /// The rows read in place from `line`, added through the reader's kept keys.
     private func add(_ rows: JSONRows, from line: ArraySlice<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
-        line.withUnsafeBufferPointer { line in
-            for row in 0..<rows.count {
-                let name: Name
-                switch rows[row, 0] {
-                case .bytes(let range)?:
-                    guard !range.isEmpty else { continue }
-                    name = self.name(UnsafeBufferPointer(rebasing: line[range]))
-                case .value(.string(let text))?:
-                    guard !text.isEmpty else { continue }
-                    name = self.name(text)
-                default:
-                    continue
-                }
-                switch rows[row, 1] ?? rows[row, 2] {
-                case .bytes(let range)?:
-                    add(name, value: UnsafeBufferPointer(rebasing: line[range]), line: number, to: &snapshot)
-                case .value(let value)?:
-                    UTF8Text.withBytes(value.plainText) { add(name, value: $0, line: number, to: &snapshot) }
-                case nil:
-                    add(name, value: UnsafeBufferPointer(start: nil, count: 0), line: number, to: &snapshot)
-                }
-            }
-        }
+        line.withUnsafeBufferPointer { line in keys.add(rows, from: line, number: number, to: &snapshot) }
     }
 
-    /// A row's name: a kept key's position, or a key read for this row alone once `keysKept` are kept.
-    private enum Name {
-        case kept(Int)
-        case unkept(SysctlKey)
-    }
-
-    private func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name {
-        if let known = names.position(of: bytes, hash: HashSlots.hash(bytes)) { return .kept(known) }
-        return name(String(decoding: bytes, as: UTF8.self))
-    }
-
-    private func name(_ text: String) -> Name {
-        let (position, key) = key(text)
-        return position.map(Name.kept) ?? .unkept(key)
-    }
-
-    /// Adds a row of `name`. A kept key's path is copied from `paths`, and nothing is retained for it, unless its
-    /// row must keep it whole (see `SnapshotTable.spelling(of:)`).
-    private func add(_ name: Name, value: UnsafeBufferPointer<UInt8>, line: Int, to snapshot: inout RuntimeSnapshot) {
-        switch name {
-        case .kept(let position):
-            guard let spelling = spellings[position] else {
-                snapshot.add(key: keys[position], value: value, line: line, pathHash: pathHashes[position])
-                return
-            }
-            let start = position == 0 ? 0 : pathEnds[position - 1]
-            paths.withUnsafeBufferPointer { paths in
-                snapshot.add(path: UnsafeBufferPointer(rebasing: paths[start..<pathEnds[position]]), spelling: spelling,
-                             value: value, line: line, pathHash: pathHashes[position], isRelease: position == releasePosition)
-            }
-        case .unkept(let key):
-            snapshot.add(key: key, value: value, line: line)
-        }
-    }
-
-    /// Every host of a fleet names the same few hundred keys: each is read as a key once, and its host's copies
-    /// share it. Up to `keysKept` distinct names, so that a log of made-up names cannot grow the table without end.
-    /// Names are found by their bytes through the shared path hash, not through a dictionary's SipHash.
-    private var names = PathIndex()
-    private var keys: [SysctlKey] = []
-    static let keysKept = 65_536
-
-    /// Each kept key's `HashSlots.hash` of its path, at the same positions: every host's row of the key reuses it.
-    private var pathHashes: [UInt32] = []
-    /// Each kept key's path, back to back in `paths`, ending at `pathEnds`; and how a row spells it, or nil when a
-    /// row keeps the key whole. At most `keysKept` paths of a line's length each.
-    private var paths: [UInt8] = []
-    private var pathEnds: [Int] = []
-    private var spellings: [Int32?] = []
-    /// The kept position of `kernel.osrelease`, once seen.
-    private var releasePosition: Int?
-
-    private func key(_ name: String) -> (Int?, SysctlKey) {
-        if let known = names.position(of: name) { return (known, keys[known]) }
-        let key = SysctlKey(name)
-        guard keys.count < Self.keysKept else { return (nil, key) }
-        _ = names.insert(name)
-        keys.append(key)
-        pathHashes.append(HashSlots.hash(key.path))
-        UTF8Text.withBytes(key.path) { paths.append(contentsOf: $0) }
-        pathEnds.append(paths.count)
-        spellings.append(UTF8Text.withBytes(name) { SnapshotTable.spelling(of: $0) })
-        if name == "kernel.osrelease" { releasePosition = keys.count - 1 }
-        return (keys.count - 1, key)
-    }
+    /// Every host of a fleet names the same few hundred keys: each is read once, and its host's rows share it.
+    private var keys = OsqueryKeyTable()
 }

@@ -286,7 +286,8 @@ struct SnapshotTable: Sendable {
     /// The row as the assignment a snapshot line stands for.
     func assignment(at position: Int, source: String) -> Assignment {
         let row = rows[position]
-        let key = row.spelling >= 0 ? keys[Int(row.spelling)] : SysctlKey(written(at: position))
+        let key = row.spelling >= 0 ? keys[Int(row.spelling)]
+            : withPath(at: position) { path, _ in SysctlKey(simplePath: path, dotted: row.spelling == Self.dotted) }
         return Assignment(key: key, value: value(at: position), ignoreFailure: false,
                           location: SourceLocation(file: file(at: position) ?? source, line: row.line, column: 1),
                           valueColumn: key.written.utf8.count + 4)

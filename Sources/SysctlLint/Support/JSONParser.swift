@@ -93,6 +93,7 @@ package struct JSONParser {
     /// Where the string whose text starts at `from` stops being plain: its closing quote, a backslash, a control
     /// character, or the end of the input. Eight bytes at a time: a fleet log is mostly strings.
     /// On the bytes alone, not a method: a method of the parser copied the whole parser for every string.
+    @inline(__always)
     static func stringStop(in bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
         var index = from
         if let base = bytes.baseAddress {

@@ -15,8 +15,6 @@ package struct JSONRows {
     /// The fields read from each row, by position.
     package let names: [String]
     private let nameBytes: [[UInt8]]
-    /// A row with no field set, appended whole when a row starts.
-    private let emptyRow: [Int]
     /// Most members a row holds are told apart from the wanted ones by their length alone.
     private let nameLengths: NameLengths
     /// Two integers a field, `names.count` fields a row, row after row: a plain string's start and end, or
@@ -32,7 +30,6 @@ package struct JSONRows {
         self.container = container
         names = fields
         nameBytes = fields.map { Array($0.utf8) }
-        emptyRow = Array(repeating: [Self.absent, 0], count: fields.count).flatMap { $0 }
         nameLengths = NameLengths(nameBytes)
     }
 
@@ -54,31 +51,44 @@ package struct JSONRows {
         collected = false
     }
 
-    mutating func startRow() {
-        slots.append(contentsOf: emptyRow)
-    }
-
-    /// Sets a field of the last row, unless it is set already.
-    mutating func set(_ field: Int, _ value: Field) {
-        let slot = slots.count - 2 * (names.count - field)
-        guard slots[slot] == Self.absent else { return }
-        switch value {
-        case .bytes(let range):
-            slots[slot] = range.lowerBound
-            slots[slot + 1] = range.upperBound
-        case .value(let value):
-            slots[slot] = Self.isBuilt
-            slots[slot + 1] = built.count
-            built.append(value)
+    /// Starts a row with no field set, and returns where its slots start (the `row` of `set` and `hasField`).
+    /// Slot by slot: appending a row kept for the purpose counted a reference to it twice a row.
+    mutating func startRow() -> Int {
+        let start = slots.count
+        for _ in 0..<names.count {
+            slots.append(Self.absent)
+            slots.append(0)
         }
+        return start
     }
 
-    func hasField(_ field: Int) -> Bool { slots[slots.count - 2 * (names.count - field)] != Self.absent }
+    /// Sets a field of the row starting at slot `row` to a plain string's bytes, unless it is set already.
+    @inline(__always)
+    mutating func set(_ field: Int, row: Int, start: Int, end: Int) {
+        let slot = row + 2 * field
+        guard slots[slot] == Self.absent else { return }
+        slots[slot] = start
+        slots[slot + 1] = end
+    }
+
+    /// Sets a field of the row starting at slot `row` to a built value, unless it is set already.
+    mutating func set(_ field: Int, row: Int, value: JSONValue) {
+        let slot = row + 2 * field
+        guard slots[slot] == Self.absent else { return }
+        slots[slot] = Self.isBuilt
+        slots[slot + 1] = built.count
+        built.append(value)
+    }
+
+    func hasField(_ field: Int, row: Int) -> Bool { slots[row + 2 * field] != Self.absent }
 
     /// The field a member name written without escapes is, by its bytes.
     func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
         guard nameLengths.mayHold(name.count) else { return nil }
-        return nameBytes.firstIndex { wanted in wanted.withUnsafeBufferPointer { UTF8Text.same($0, name) } }
+        for position in nameBytes.indices where nameBytes[position].count == name.count {
+            if nameBytes[position].withUnsafeBufferPointer({ UTF8Text.same($0, name) }) { return position }
+        }
+        return nil
     }
 }
 
@@ -111,49 +121,68 @@ extension JSONParser {
     }
 
     /// One object of the rows' array, its wanted fields kept; checked as strictly as when it is built.
+    /// Read through a local position and the buffer's pointer: a fleet log is row after row of these, and going
+    /// through the parser's own offset for each member cost twice as much. `offset` is set
+    /// before anything that throws or reads on from it, so errors point where they always did.
     private mutating func collectRow(depth: Int, into rows: inout JSONRows) throws(Failure) {
-        rows.startRow()
-        offset += 1
-        skipBlanks()
-        if offset < bytes.count, bytes[offset] == UInt8(ascii: "}") { offset += 1; return }
+        let row = rows.startRow()
+        let count = bytes.count
+        guard let base = bytes.baseAddress else { return }  // never: the row's `{` is in the bytes
+        var at = Self.afterBlanks(base, count, from: offset + 1)
+        if at < count, base[at] == UInt8(ascii: "}") { offset = at + 1; return }
         while true {
-            skipBlanks()
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: "\"") else { throw failure("expected a quoted member name") }
+            at = Self.afterBlanks(base, count, from: at)
+            guard at < count, base[at] == UInt8(ascii: "\"") else { offset = at; throw failure("expected a quoted member name") }
             let field: Int?
-            if let name = plainString() {
-                field = rows.field(named: UnsafeBufferPointer(rebasing: bytes[name]))
+            let nameEnd = Self.stringStop(in: bytes, from: at + 1)
+            if nameEnd < count, base[nameEnd] == UInt8(ascii: "\"") {
+                field = rows.field(named: UnsafeBufferPointer(start: base + at + 1, count: nameEnd - at - 1))
+                at = nameEnd + 1
             } else {
+                offset = at
                 let name = try string(build: true)
                 field = rows.names.firstIndex { $0 == name }
+                at = offset
             }
-            skipBlanks()
-            guard offset < bytes.count, bytes[offset] == UInt8(ascii: ":") else { throw failure("expected ':' after a member name") }
-            offset += 1
-            skipBlanks()
-            if let field, !rows.hasField(field) {
-                if offset < bytes.count, bytes[offset] == UInt8(ascii: "\""), let text = plainString() {
-                    rows.set(field, .bytes(text))
+            at = Self.afterBlanks(base, count, from: at)
+            guard at < count, base[at] == UInt8(ascii: ":") else { offset = at; throw failure("expected ':' after a member name") }
+            at = Self.afterBlanks(base, count, from: at + 1)
+            // A plain string is read here, kept or not; anything else goes through `value`.
+            var plainEnd = -1
+            if at < count, base[at] == UInt8(ascii: "\"") {
+                let end = Self.stringStop(in: bytes, from: at + 1)
+                if end < count, base[end] == UInt8(ascii: "\"") { plainEnd = end }
+            }
+            if plainEnd >= 0 {
+                if let field { rows.set(field, row: row, start: at + 1, end: plainEnd) }
+                at = plainEnd + 1
+            } else {
+                offset = at
+                if let field, !rows.hasField(field, row: row) {
+                    rows.set(field, row: row, value: try value(depth: depth + 1, build: true))
                 } else {
-                    let built = try value(depth: depth + 1, build: true)
-                    rows.set(field, .value(built))
+                    _ = try value(depth: depth + 1, build: false)
                 }
-            } else if offset >= bytes.count || bytes[offset] != UInt8(ascii: "\"") || plainString() == nil {
-                _ = try value(depth: depth + 1, build: false)  // a plain string is passed over without a call
+                at = offset
             }
-            skipBlanks()
-            guard offset < bytes.count else { throw failure("unexpected end of input in an object") }
-            if bytes[offset] == UInt8(ascii: ",") { offset += 1; continue }
-            if bytes[offset] == UInt8(ascii: "}") { offset += 1; return }
+            at = Self.afterBlanks(base, count, from: at)
+            guard at < count else { offset = at; throw failure("unexpected end of input in an object") }
+            if base[at] == UInt8(ascii: ",") { at += 1; continue }
+            offset = at
+            if base[at] == UInt8(ascii: "}") { offset += 1; return }
             throw failure("expected ',' or '}' in an object")
         }
     }
 
-    /// The bytes of the string at the offset (its opening quote) when it holds no escape and no control
-    /// character, and the offset moved past it; else nil and the offset unmoved.
-    private mutating func plainString() -> Range<Int>? {
-        let end = Self.stringStop(in: bytes, from: offset + 1)
-        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else { return nil }
-        defer { offset = end + 1 }
-        return (offset + 1)..<end
+    /// Where the blanks (space, tab, line feed, carriage return) from `from` end.
+    @inline(__always)
+    static func afterBlanks(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
+        var at = from
+        while at < count {
+            let byte = base[at]
+            guard byte <= 0x20, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { break }
+            at += 1
+        }
+        return at
     }
 }
