@@ -2,7 +2,7 @@
 # Holds the speed targets of the release build. Every target is a ratio against a baseline measured in the same
 # run (absolute times on shared machines are noisy; ratios are what to compare):
 #   - the process floor: this binary's `--version` (loads the same libraries, parses arguments, does no work),
-#     measured again just before each command it is compared with, so that a shared host's drift moves both alike;
+#     timed just before each run of the command it is compared with; the ratio is the median of these pairs;
 #   - `cat` of the same file, for streams that should run at disk speed.
 # Prints each target beside its measurement and PASS/FAIL; exits 1 when a target fails.
 # Usage: scripts/benchmark.sh [runs]   (default 15 runs per timing; the median is used)
@@ -66,15 +66,33 @@ def median_seconds(cmd, n=runs):
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
+def one_run(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
 def ratio_to_floor(cmd, n=runs):
-    # The floor measured just before the command, so that a shared host's drift during the script moves both
-    # medians alike. Each block starts with a run that is not counted: the first run after another command pays
-    # for the end of that one (a 70 MB report's memory being freed), which would favour whichever came second.
-    median_seconds([bin, "--version"], 1)
-    floor_here = median_seconds([bin, "--version"], max(n, 15))
-    median_seconds(cmd, 1)
-    t = median_seconds(cmd, n)
-    return t, t / floor_here
+    # Paired: each run of the command is timed right after a run of the floor, and the ratio is the median of the
+    # pairs' ratios, so that a shared host's load moves both sides of each pair alike instead of whichever block
+    # of runs it fell on. Each timed run follows an untimed run of the same command: the first run after another
+    # command pays for the end of that one (a 70 MB report's memory being freed), which would favour one side.
+    ratios, times = [], []
+    for _ in range(n):
+        one_run([bin, "--version"])
+        floor_here = one_run([bin, "--version"])
+        one_run(cmd)
+        t = one_run(cmd)
+        ratios.append(t / floor_here)
+        times.append(t)
+    return statistics.median(times), statistics.median(ratios)
+
+def median_after_warm_up(cmd, n):
+    # Each timed run follows an untimed run of the same command, as in ratio_to_floor.
+    times = []
+    for _ in range(n):
+        one_run(cmd)
+        times.append(one_run(cmd))
+    return statistics.median(times)
 
 def peak_rss_mib(cmd):
     # A fresh interpreter per measurement, so RUSAGE_CHILDREN holds only this command.
@@ -102,14 +120,14 @@ t, ratio = ratio_to_floor(lint + ["--snapshot", path("snapshot.txt")])
 target("64k-line sysctl -a snapshot", ratio, 3, "×", detail=f"{t * 1000:.1f} ms")
 target("64k-line snapshot, peak RSS", peak_rss_mib(lint + ["--snapshot", path("snapshot.txt")]), 64, " MiB")
 for fmt in ("text", "json"):
-    t, ratio = ratio_to_floor(lint + ["--format", fmt, path("large.conf")], max(3, runs // 3))
+    t, ratio = ratio_to_floor(lint + ["--format", fmt, path("large.conf")], max(5, runs // 2))
     target(f"100k-line config, {fmt}", ratio, 10, "×", detail=f"{t * 1000:.1f} ms")
 rss = {}
 for hosts in (1000, 10000):
     log = path(f"osquery-{hosts}.log")
     size = os.path.getsize(log)
-    median_seconds(lint + ["--format", "json", "--snapshot", log], 1)  # not counted, as in ratio_to_floor
-    t = median_seconds(lint + ["--format", "json", "--snapshot", log], 3)
+    cmd = lint + ["--format", "json", "--snapshot", log]
+    t = median_after_warm_up(cmd, runs if hosts == 1000 else max(3, runs // 3))
     target(f"osquery fleet, {hosts} hosts ({size / 1e6:.0f} MB)", size / t / 1e6, 100, " MB/s", True, f"{t * 1000:.0f} ms")
     rss[hosts] = peak_rss_mib(lint + ["--format", "json", "--snapshot", log])
     target(f"osquery fleet, {hosts} hosts, peak RSS", rss[hosts], 64, " MiB")

@@ -29,4 +29,23 @@ import Testing
         let expected = FindingOrder.compared(Array(findings.indices), keys, findings)
         #expect(FindingOrder.permutation(of: findings, ranks: ranks, files: inputs.count) == expected)
     }
+
+    /// Reordering in place by cycles gives what building the reordered array gives, for every shape of cycle:
+    /// none, one long cycle, many short ones, random.
+    @Test(arguments: 0..<60)
+    func reorderingInPlaceMatchesTheReorderedCopy(seed: Int) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed) &+ 7)
+        let count = seed % 4 == 0 ? seed % 3 : Int.random(in: 0..<200, using: &random)
+        var permutation = Array(0..<count)
+        switch seed % 5 {
+        case 0: break
+        case 1: permutation = count == 0 ? [] : Array(1..<count) + [0]
+        case 2: permutation = stride(from: 0, to: count, by: 2).flatMap { $0 + 1 < count ? [$0 + 1, $0] : [$0] }
+        default: permutation.shuffle(using: &random)
+        }
+        let items = (0..<count).map { "item \($0)" }
+        var reordered = items
+        FindingOrder.apply(permutation, to: &reordered)
+        #expect(reordered == permutation.map { items[$0] })
+    }
 }

@@ -14,6 +14,8 @@ public struct SysctlValue: Sendable, Hashable {
     /// every value into graphemes first, on every lookup of every key).
     static func fields(of text: String) -> [String] {
         func split(_ bytes: UnsafeBufferPointer<UInt8>) -> [String] {
+            // Most values are one field: the text itself, not a copy of it.
+            if !bytes.isEmpty, !bytes.contains(where: { $0 == 0x20 || $0 == 0x09 }) { return [text] }
             var fields: [String] = []
             var start = 0
             for index in 0...bytes.count where index == bytes.count || bytes[index] == 0x20 || bytes[index] == 0x09 {
@@ -30,6 +32,7 @@ public struct SysctlValue: Sendable, Hashable {
         let wanted = count ?? fields.count
         guard fields.count >= wanted, wanted > 0 else { return nil }
         var numbers: [Int] = []
+        numbers.reserveCapacity(wanted)
         for field in fields.prefix(wanted) {
             guard let number = Self.parseInteger(field) else { return nil }
             numbers.append(number)

@@ -2,6 +2,29 @@
 /// then findings without a place), line, column and rule. Findings that tie on all of these keep the order they
 /// were made in.
 enum FindingOrder {
+    /// Puts `items` in the order `permutation` gives (`items[i]` becomes what was at `permutation[i]`) by
+    /// following its cycles with swaps: moving a finding counts no reference, where building the reordered array
+    /// copied each finding (a reference counted for each of its strings, and released again with the old array).
+    static func apply<Item>(_ permutation: [Int], to items: inout [Item]) {
+        precondition(permutation.count == items.count, "a permutation of the items")
+        var placed = [Bool](repeating: false, count: items.count)
+        // Through the buffer: an array's `swapAt` copies an item out and back, counting its references.
+        items.withUnsafeMutableBufferPointer { items in
+            for start in items.indices where !placed[start] {
+                var current = start
+                placed[current] = true
+                // `current` takes its item from `permutation[current]`; the item it held moves along the cycle and
+                // lands in the last place, which takes its item from `start`.
+                while permutation[current] != start {
+                    let next = permutation[current]
+                    items.swapAt(current, next)
+                    placed[next] = true
+                    current = next
+                }
+            }
+        }
+    }
+
     /// The positions of `findings` in report order. `ranks`: each input file's place in the order, below `files`.
     ///
     /// Sorted through small keys rather than the findings: comparing findings copied them on every step, and keys

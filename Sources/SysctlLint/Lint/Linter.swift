@@ -6,6 +6,12 @@ public struct Linter: Sendable {
     /// Positions in `knowledge.rules` (a rule is large: a dictionary of copies cost a small run measurably).
     private let rulesByID: [String: Int]
     private let knownRules: Set<String>
+    /// Each rule's compiled parts at the rule's position: reading them through `knowledge.rules[position]` copied
+    /// the whole rule (a reference counted for each of its fields) for every watched value of every host.
+    private let ruleParts: [RuleParts]
+    /// Which kernels each non-builtin rule applies to (nil for a builtin rule), at the rule's position: asked for
+    /// every host.
+    private let ruleKernels: [KernelRange?]
 
     public init(knowledge: Knowledge) {
         self.knowledge = knowledge
@@ -15,6 +21,8 @@ public struct Linter: Sendable {
         for (index, rule) in knowledge.rules.enumerated() { rulesByID[rule.id] = index }
         self.rulesByID = rulesByID
         knownRules = Set(rulesByID.keys)
+        ruleParts = knowledge.rules.map(\.parts)
+        ruleKernels = knowledge.rules.map { $0.builtin ? nil : $0.kernels }
     }
 
     /// Lints sources applied in order (later files win).
@@ -60,7 +68,7 @@ public struct Linter: Sendable {
         let files = request.config + (runtimeFile.map { [$0] } ?? [])
         let order = Dictionary(files.enumerated().map { ($1.path, $0) }, uniquingKeysWith: { first, _ in first })
         let permutation = FindingOrder.permutation(of: findings, ranks: order, files: files.count)
-        if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { findings = permutation.map { findings[$0] } }
+        if zip(permutation, permutation.dropFirst()).contains(where: { $0 > $1 }) { FindingOrder.apply(permutation, to: &findings) }
         var result = LintResult(kernel: kernel, kernelAssumed: request.kernel == nil && snapshotKernel == nil && request.hostKernel == nil,
                                 findings: findings, figures: figures, files: files.map(\.path))
         result.evaluated = evaluated
@@ -79,7 +87,7 @@ public struct Linter: Sendable {
                                calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
         let rules = knowledge.rules
         // By position rather than as a set: a fleet lints thousands of hosts, each hashing every rule again.
-        let isActive = rules.map { !$0.builtin && $0.kernels.contains(kernel) }
+        let isActive = ruleKernels.map { $0?.contains(kernel) == true }
         guard isActive.contains(true) else { return [] }
         let catalogue = knowledge.catalogue
         // A write the kernel refuses is reported as invalid-value and changes nothing: rules judge what it keeps.
@@ -113,7 +121,7 @@ public struct Linter: Sendable {
                 value: SysctlValue(assignment.value), ignoreFailure: assignment.ignoreFailure, kernel: kernel,
                 defaultValue: defaultText.map(SysctlValue.init), lookup: lookup, isSet: isSet, figure: figure, giveUp: giveUp)
             for position in matching {
-                let compiled = rules[position].compiled
+                let compiled = ruleParts[position].compiled
                 guard let condition = compiled.condition, case .bool(true)? = condition.evaluate(context) else { continue }
                 findings.append(Finding(
                     rule: rules[position].id, severity: rules[position].severity, key: name, value: assignment.value,
@@ -174,10 +182,11 @@ struct RuleKeyIndex: Sendable {
     /// Exact key paths, and the rules watching each at the same positions.
     private var exact = PathIndex()
     private var exactRules: [[Int]] = []
-    /// Patterns kept as bytes, split once rather than once per key, with the literal text before their first
-    /// wildcard: a key that does not start with it is passed over without being copied (every key of a snapshot
-    /// is asked about).
-    private var patterns: [(pattern: [UInt8], prefix: [UInt8], rule: Int)] = []
+    /// Patterns kept as bytes, back to back in `patternBytes`, with the length of the literal text before their
+    /// first wildcard: a key that does not start with it is passed over at once (every key of a snapshot is asked
+    /// about). Offsets rather than arrays, so that going through them counts no references.
+    private var patterns: [(start: Int, end: Int, prefixLength: Int, rule: Int)] = []
+    private var patternBytes: [UInt8] = []
     /// Every path a rule may match: its exact paths and its patterns' prefixes.
     private(set) var watched = PathFilter()
 
@@ -190,10 +199,11 @@ struct RuleKeyIndex: Sendable {
                 }
                 let pattern = Array(key.path.utf8)
                 let wildcard = pattern.firstIndex { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "\\") }
-                patterns.append((pattern, Array(pattern[..<(wildcard ?? pattern.endIndex)]), index))
+                patterns.append((patternBytes.count, patternBytes.count + pattern.count, wildcard ?? pattern.count, index))
+                patternBytes += pattern
             }
         }
-        watched = PathFilter(exact: exact.paths, prefixes: patterns.map(\.prefix))
+        watched = PathFilter(exact: exact.paths, prefixes: patterns.map { Array(patternBytes[$0.start..<($0.start + $0.prefixLength)]) })
     }
 
     func rules(for path: String) -> [Int] {
@@ -204,10 +214,13 @@ struct RuleKeyIndex: Sendable {
     func rules(for path: UnsafeBufferPointer<UInt8>, hash: UInt32) -> [Int] {
         var found = exact.position(of: path, hash: hash).map { exactRules[$0] } ?? []
         guard !patterns.isEmpty else { return found }
-        var bytes: [UInt8]? = nil  // copied once per key, and only when some pattern's prefix fits
-        for entry in patterns where path.starts(with: entry.prefix) {
-            if bytes == nil { bytes = Array(path) }
-            if let bytes, Glob.matches(bytes: entry.pattern, textBytes: bytes) { found.append(entry.rule) }
+        patternBytes.withUnsafeBufferPointer { bytes in
+            for entry in patterns where entry.prefixLength <= path.count {
+                let pattern = UnsafeBufferPointer(rebasing: bytes[entry.start..<entry.end])
+                guard UTF8Text.same(UnsafeBufferPointer(rebasing: pattern[..<entry.prefixLength]),
+                                    UnsafeBufferPointer(rebasing: path[..<entry.prefixLength])) else { continue }
+                if Glob.matches(pattern, path) { found.append(entry.rule) }
+            }
         }
         return found.count > 1 ? Array(Set(found)).sorted() : found
     }

@@ -69,7 +69,13 @@ public final class OsqueryReader {
                 currentBytes = 0
                 return snapshot
             }
-            var snapshot = current ?? Self.fleetSnapshot(source: source, host: host)
+            var snapshot = current ?? {
+                var fresh = Self.fleetSnapshot(source: source, host: host)
+                // A host's first line holds all its rows in the snapshot form: room for them at once (up to a
+                // MiB of text), rather than growing the table by doubling for every host.
+                fresh.reserveCapacity(forInputBytes: min(line.count, 1 << 20))
+                return fresh
+            }()
             current = nil  // one owner, so appending does not copy the entries (a host over many lines was quadratic)
             let before = currentBytes
             currentBytes = currentBytes.addingReportingOverflow(line.count).partialValue

@@ -7,22 +7,18 @@ public enum Glob {
     static let stepsPerByte = 8
 
     public static func matches(_ pattern: String, _ text: String, crossesSlash: Bool = false) -> Bool {
-        let p = Array(pattern.utf8), t = Array(text.utf8)
-        return match(p, 0, t, 0, crossesSlash)
+        UTF8Text.withBytes(pattern) { p in UTF8Text.withBytes(text) { t in match(p, 0, t, 0, crossesSlash) } }
     }
 
     /// The same, for a pattern already in bytes (matched against many keys).
     static func matches(bytes pattern: [UInt8], _ text: String) -> Bool {
-        // A key whose first byte cannot start a match is rejected without copying it.
-        if let first = pattern.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "?"), first != UInt8(ascii: "["),
-           text.utf8.first != first {
-            return false
-        }
-        return match(pattern, 0, Array(text.utf8), 0, false)
+        pattern.withUnsafeBufferPointer { p in UTF8Text.withBytes(text) { t in matches(p, t) } }
     }
 
-    /// The same for a key already in bytes, for callers that try many patterns on one key.
-    static func matches(bytes pattern: [UInt8], textBytes text: [UInt8]) -> Bool {
+    /// The same for a key already in bytes, for callers that try many patterns on one key: read in place, so that
+    /// neither is copied.
+    static func matches(_ pattern: UnsafeBufferPointer<UInt8>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        // A key whose first byte cannot start a match is rejected at once.
         if let first = pattern.first, first != UInt8(ascii: "*"), first != UInt8(ascii: "?"), first != UInt8(ascii: "["),
            text.first != first {
             return false
@@ -30,7 +26,7 @@ public enum Glob {
         return match(pattern, 0, text, 0, false)
     }
 
-    private static func match(_ p: [UInt8], _ pi: Int, _ t: [UInt8], _ ti: Int, _ crosses: Bool) -> Bool {
+    private static func match(_ p: UnsafeBufferPointer<UInt8>, _ pi: Int, _ t: UnsafeBufferPointer<UInt8>, _ ti: Int, _ crosses: Bool) -> Bool {
         var pi = pi, ti = ti
         // Iterative with backtracking to the last star: linear in practice, never exponential, and bounded.
         var starP = -1, starT = -1
@@ -63,7 +59,7 @@ public enum Glob {
 
     /// Returns whether `byte` is in the class starting at `p[start]` (`[`), and the index after the class;
     /// nil when the class is not closed (then `[` is literal).
-    private static func matchClass(_ p: [UInt8], _ start: Int, _ byte: UInt8) -> (Bool, Int)? {
+    private static func matchClass(_ p: UnsafeBufferPointer<UInt8>, _ start: Int, _ byte: UInt8) -> (Bool, Int)? {
         var i = start + 1
         var negate = false
         if i < p.count, p[i] == UInt8(ascii: "!") || p[i] == UInt8(ascii: "^") { negate = true; i += 1 }
