@@ -43,55 +43,56 @@ public struct SourceLocation: Sendable, Hashable {
 
 /// One diagnostic: a value collected into the report, never thrown.
 ///
-/// A value type whose fields live in one copy-on-write box: a finding is copied many times on its way out
+/// A value type whose fields live in one immutable box: a finding is copied many times on its way out
 /// (collected, given references, filtered, sorted, limited, reported), and copying nine strings and an array
-/// field by field cost a large file a fifth of its run; a box costs one reference count per copy.
+/// field by field cost a large file a fifth of its run; a box costs one reference count per copy. Setting a
+/// field makes a new box, which only a few fields ever need once a finding is made (references, host, evidence).
 public struct Finding: Sendable, Hashable {
     private var storage: FindingStorage
 
     public var rule: String {
         get { storage.rule }
-        set { unique().rule = newValue }
+        set { storage = storage.changing { $0.rule = newValue } }
     }
     public var severity: Severity {
         get { storage.severity }
-        set { unique().severity = newValue }
+        set { storage = storage.changing { $0.severity = newValue } }
     }
     public var key: String? {
         get { storage.key }
-        set { unique().key = newValue }
+        set { storage = storage.changing { $0.key = newValue } }
     }
     public var value: String? {
         get { storage.value }
-        set { unique().value = newValue }
+        set { storage = storage.changing { $0.value = newValue } }
     }
     public var location: SourceLocation? {
         get { storage.location }
-        set { unique().location = newValue }
+        set { storage = storage.changing { $0.location = newValue } }
     }
     public var message: String {
         get { storage.message }
-        set { unique().message = newValue }
+        set { storage = storage.changing { $0.message = newValue } }
     }
     public var fix: String? {
         get { storage.fix }
-        set { unique().fix = newValue }
+        set { storage = storage.changing { $0.fix = newValue } }
     }
     public var references: [String] {
         get { storage.references }
-        set { unique().references = newValue }
+        set { storage = storage.changing { $0.references = newValue } }
     }
     /// Whether `references` holds any, read without copying the list.
     var hasReferences: Bool { !storage.references.isEmpty }
     /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
     public var host: String? {
         get { storage.host }
-        set { unique().host = newValue }
+        set { storage = storage.changing { $0.host = newValue } }
     }
     /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
     public var evidence: FindingEvidence? {
         get { storage.evidence }
-        set { unique().evidence = newValue }
+        set { storage = storage.changing { $0.evidence = newValue } }
     }
 
     public init(
@@ -105,11 +106,6 @@ public struct Finding: Sendable, Hashable {
             references: references)
     }
 
-    /// The box, copied first when another finding shares it.
-    private mutating func unique() -> FindingStorage {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-        return storage
-    }
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
@@ -138,19 +134,20 @@ public struct Finding: Sendable, Hashable {
     }
 }
 
-/// A finding's fields. Mutated only through `Finding.unique()`, which copies a shared box first, so a box that
-/// two threads can see is never written: the same discipline as the standard library's arrays.
-private final class FindingStorage: @unchecked Sendable {
-    var rule: String
-    var severity: Severity
-    var key: String?
-    var value: String?
-    var location: SourceLocation?
-    var message: String
-    var fix: String?
-    var references: [String]
-    var host: String?
-    var evidence: FindingEvidence?
+/// A finding's fields, never changed once made: a change makes a new box (`changing`). Immutable, so that a
+/// reporter reads a finding's strings in place, without counting a reference to each (a field that could change
+/// during a call had to be retained around it), and so that a box two threads can see is never written.
+private final class FindingStorage: Sendable {
+    let rule: String
+    let severity: Severity
+    let key: String?
+    let value: String?
+    let location: SourceLocation?
+    let message: String
+    let fix: String?
+    let references: [String]
+    let host: String?
+    let evidence: FindingEvidence?
 
     init(rule: String, severity: Severity, key: String?, value: String?, location: SourceLocation?, message: String,
          fix: String?, references: [String], host: String? = nil, evidence: FindingEvidence? = nil) {
@@ -166,9 +163,13 @@ private final class FindingStorage: @unchecked Sendable {
         self.evidence = evidence
     }
 
-    func copy() -> FindingStorage {
-        FindingStorage(rule: rule, severity: severity, key: key, value: value, location: location, message: message,
-                       fix: fix, references: references, host: host, evidence: evidence)
+    /// A box with `change` made to these fields.
+    func changing(_ change: (inout Fields) -> Void) -> FindingStorage {
+        var changed = fields
+        change(&changed)
+        return FindingStorage(rule: changed.rule, severity: changed.severity, key: changed.key, value: changed.value,
+                              location: changed.location, message: changed.message, fix: changed.fix,
+                              references: changed.references, host: changed.host, evidence: changed.evidence)
     }
 
     /// Every field, for equality and hashing.

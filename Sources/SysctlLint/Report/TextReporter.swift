@@ -123,20 +123,23 @@ public struct TextReporter: Sendable {
         // Written piece by piece: a line string per finding was a tenth of a large report's time. Findings come in
         // runs of one file, rule and fix: the text around each (`path:`, ` [rule]`, the fix line) is made once per
         // run (runs compared by bytes, as they are shown), and the severity with its colons once per report.
-        var shown: (file: String, path: String)?
-        var tail: (rule: String, text: String)?
-        var fixLine: (fix: String, text: String)?
+        // Plain locals, not optional tuples: reading a field out of an optional tuple copied the tuple, a reference
+        // counted for each of its strings on every finding.
+        var shownFile = "", shownPath = "", hasShown = false
+        var tailRule = "", tailText = "", hasTail = false
+        var fixText = "", fixLineText = "", hasFix = false
         func between(_ severity: Severity) -> String { ": " + paint(severity.rawValue, severity.style) + ": " }
         let severities = (info: between(.info), warning: between(.warning), error: between(.error))
         for finding in findings {
             if let location = finding.location {
-                if !(shown.map { UTF8Text.sameBytes($0.file, location.file) } ?? false) { shown = (location.file, DisplayText.path(location.file)) }
-                let path = shown?.path ?? ""
+                if !hasShown || !UTF8Text.sameBytes(shownFile, location.file) {
+                    (shownFile, shownPath, hasShown) = (location.file, DisplayText.path(location.file), true)
+                }
                 if color {
-                    sink.write(paint("\(path):\(location.line):\(location.column): ", .bold))
+                    sink.write(paint("\(shownPath):\(location.line):\(location.column): ", .bold))
                     sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
                 } else {
-                    sink.append(path)
+                    sink.append(shownPath)
                     sink.append(":")
                     sink.appendDecimal(location.line)
                     sink.append(":")
@@ -151,11 +154,15 @@ public struct TextReporter: Sendable {
                 sink.write(paint(finding.severity.rawValue, finding.severity.style) + ": ")
             }
             sink.appendEscaped(finding.message)
-            if !(tail.map { UTF8Text.sameBytes($0.rule, finding.rule) } ?? false) { tail = (finding.rule, " [" + finding.rule + "]\n") }
-            sink.append(tail?.text ?? "")
+            if !hasTail || !UTF8Text.sameBytes(tailRule, finding.rule) {
+                (tailRule, tailText, hasTail) = (finding.rule, " [" + finding.rule + "]\n", true)
+            }
+            sink.append(tailText)
             if let fix = finding.fix {
-                if !(fixLine.map { UTF8Text.sameBytes($0.fix, fix) } ?? false) { fixLine = (fix, "    fix: " + DisplayText.escaped(fix) + "\n") }
-                sink.append(fixLine?.text ?? "")
+                if !hasFix || !UTF8Text.sameBytes(fixText, fix) {
+                    (fixText, fixLineText, hasFix) = (fix, "    fix: " + DisplayText.escaped(fix) + "\n", true)
+                }
+                sink.append(fixLineText)
             }
             if let evidence = finding.evidence { sink.write("    evidence: \(evidence.status.phrase): \(DisplayText.escaped(evidence.summary))\n") }
             sink.flushIfFull()
