@@ -131,7 +131,7 @@ import Testing
             node_sysctl_info{index="0",instance="a:9100",name="net.ipv4.tcp_congestion_control",value="bbr"} 1
             node_sysctl_unknown_metric 5
             """
-        let hosts = NodeExporterReader().read(try Self.stream(text), source: "metrics.txt")
+        let hosts = NodeExporterReader.read(try Self.stream(text), source: "metrics.txt")
         #expect(hosts.map(\.host) == ["a:9100", "b:9100"])
         let a = hosts[0]
         #expect(a.entries.first { $0.key == "net.ipv4.tcp_rmem" }?.value == "4096\t131072\t33554432")

@@ -2,147 +2,101 @@
 /// dots, so the key comes from the `# HELP … sysctl KEY` line (or the `name` label of `node_sysctl_info`);
 /// multi-value keys arrive one field per sample (an `index` label or a `_min`-style name) and are put back
 /// together; values such as `3.3554432e+07` are read back as integers. Samples with an `instance` label are
-/// grouped per host. The text format lists samples metric by metric, so all hosts' values are held until the
-/// end (compactly); for very large fleets prefer the streamed osquery log.
-public struct NodeExporterReader: Sendable {
-    public init() {}
+/// grouped per host.
+///
+/// Two shapes of export exist. Scrapes of each host one after another (each host's samples together) are
+/// streamed: a host is handed out when the next one's samples begin, so memory stays flat however many hosts the
+/// file holds. A federation export lists samples metric by metric across hosts: then every host's values are held
+/// until the end, up to `sizeLimit` of input. Which shape a file has is read first, in a pass that only looks at
+/// each sample's host; standard input is held. A line that cannot be read is noted on the host whose samples
+/// came last before it (the first host, before any).
+public final class NodeExporterReader {
+    private let lines: LineStream
+    private let streamsHosts: Bool
+    /// What has been read: changed through one access per line (as properties of this class, every lookup
+    /// retained and released the tables it read).
+    private var parser: NodeExporterParser
+    /// Held hosts (the federation shape), handed out back to front once all are read.
+    private var held: [RuntimeSnapshot]?
+    private var finished = false
 
-    private struct Field {
-        var key: String
-        var index: Int
-        var value: String
-        var line: Int
-    }
-
+    /// An export held whole is read up to this much input (four hosts' worth of the per-host limit).
     static let sizeLimit = 4 * LineStream.hostSizeLimit
 
-    public func read(_ lines: LineStream, source: String) -> [RuntimeSnapshot] {
-        var helpKeys: [String: (key: String, index: Int?)] = [:]
-        var hosts: [String: [Field]] = [:]
-        var hostOrder: [String] = []
-        var notes: [Finding] = []
-        while let line = lines.nextText() {
-            let number = lines.lineNumber
-            // Scrapes are grouped by host in memory, so the whole export is bounded (64 MiB per host, 4 hosts' worth).
+    public init(lines: LineStream, source: String, streamsHosts: Bool) {
+        self.lines = lines
+        self.streamsHosts = streamsHosts
+        parser = NodeExporterParser(source: source)
+    }
+
+    /// Every host at once, held: for callers that want them all (tests, standard input).
+    public static func read(_ lines: LineStream, source: String) -> [RuntimeSnapshot] {
+        let reader = NodeExporterReader(lines: lines, source: source, streamsHosts: false)
+        var hosts: [RuntimeSnapshot] = []
+        while let host = reader.next() { hosts.append(host) }
+        return hosts
+    }
+
+    /// The next host's values, or nil at the end.
+    public func next() -> RuntimeSnapshot? {
+        guard streamsHosts else {
+            if held == nil { held = readAll().reversed() }
+            return held?.popLast()
+        }
+        while !finished {
+            var done: RuntimeSnapshot?
+            lines.forEachLine { line, number in
+                done = parser.stream(line, number: number)
+                return done == nil
+            }
+            if let done { return done }
+            finished = true
+        }
+        return parser.finish()
+    }
+
+    /// The held shape: every host's samples, in the order each host first appears.
+    private func readAll() -> [RuntimeSnapshot] {
+        var hosts = NodeExporterParser.Held()
+        lines.forEachLine { line, number in
             if lines.bytesConsumed > Self.sizeLimit {
-                notes.append(Finding(rule: "snapshot-unreadable-key", severity: .info, location: SourceLocation(file: source, line: number, column: 1),
-                                     message: "the node_exporter export is larger than \(Self.sizeLimit / 1024 / 1024) MiB; the rest was not read"))
-                break
+                parser.note("the node_exporter export is larger than \(Self.sizeLimit / 1024 / 1024) MiB; the rest was not read",
+                            line: number, on: &hosts)
+                return false
             }
-            let trimmed = line.trimmingSpaces()
-            if trimmed.isEmpty { continue }
-            if trimmed.hasPrefix("# HELP ") {
-                let words = trimmed.dropFirst(7).split(separator: " ", maxSplits: 1)
-                guard words.count == 2, words[1].hasPrefix("sysctl ") else { continue }
-                let described = words[1].dropFirst(7)
-                let parts = described.split(separator: ",", maxSplits: 1)
-                var index: Int?
-                if parts.count == 2, let field = parts[1].split(separator: " ").last { index = Int(field) }
-                helpKeys[String(words[0])] = (String(parts[0]).trimmingSpaces(), index)
-                continue
-            }
-            if trimmed.hasPrefix("#") { continue }
-            guard trimmed.hasPrefix("node_sysctl_"), let sample = Self.sample(trimmed) else { continue }
-            let labels = sample.labels
-            var key: String
-            var index = labels["index"].flatMap { Int($0) } ?? 0
-            var value = Self.number(sample.value)
-            if sample.metric == "node_sysctl_info" {
-                guard let name = labels["name"] else { continue }
-                key = name
-                value = labels["value"] ?? ""
-            } else if let known = helpKeys[sample.metric] {
-                key = known.key
-                if let field = known.index { index = field }
-            } else {
-                RuntimeSnapshot.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
-                    location: SourceLocation(file: source, line: number, column: 1),
-                    message: "\(sample.metric) has no '# HELP … sysctl KEY' line, so its key cannot be recovered from the metric name; skipped"), to: &notes)
-                continue
-            }
-            let host = labels["instance"] ?? ""
-            if hosts[host] == nil { hostOrder.append(host) }
-            hosts[host, default: []].append(Field(key: key, index: index, value: value, line: number))
+            parser.hold(line, number: number, in: &hosts)
+            return true
         }
-        var snapshots: [RuntimeSnapshot] = []
-        for host in hostOrder {
-            var snapshot = RuntimeSnapshot(source: source, host: host.isEmpty ? nil : host)
-            snapshot.isComplete = false
-            var byKey: [String: [Field]] = [:]
-            var keyOrder: [String] = []
-            for field in hosts[host] ?? [] {
-                if byKey[field.key] == nil { keyOrder.append(field.key) }
-                byKey[field.key, default: []].append(field)
-            }
-            for key in keyOrder {
-                let fields = (byKey[key] ?? []).sorted { $0.index < $1.index }
-                snapshot.add(RuntimeSnapshot.Entry(
-                    key: key, value: fields.map(\.value).joined(separator: "\t"), line: fields[0].line))
-            }
-            snapshots.append(snapshot)
-        }
-        if !notes.isEmpty {
-            if snapshots.isEmpty { snapshots.append(RuntimeSnapshot(source: source)) }
-            snapshots[0].notes += notes
-        }
-        return snapshots
+        return parser.finish(hosts)
     }
 
-    /// `metric{a="x",b="y"} value [timestamp]`.
-    static func sample(_ line: String) -> (metric: String, labels: [String: String], value: String)? {
-        var labels: [String: String] = [:]
-        var rest = Substring(line)
-        let metricEnd = rest.firstIndex { $0 == "{" || $0 == " " } ?? rest.endIndex
-        let metric = String(rest[..<metricEnd])
-        rest = rest[metricEnd...]
-        if rest.hasPrefix("{") {
-            guard let close = rest.lastIndex(of: "}") else { return nil }
-            labels = parseLabels(rest[rest.index(after: rest.startIndex)..<close])
-            rest = rest[rest.index(after: close)...]
-        }
-        guard let value = rest.split(separator: " ").first else { return nil }
-        return (metric, labels, String(value))
-    }
-
-    private static func parseLabels(_ text: Substring) -> [String: String] {
-        var labels: [String: String] = [:]
-        var index = text.startIndex
-        while index < text.endIndex {
-            guard let equals = text[index...].firstIndex(of: "=") else { break }
-            let name = text[index..<equals].trimmingSpaces().trimmingCharacters(in: ",")
-            var cursor = text.index(after: equals)
-            guard cursor < text.endIndex, text[cursor] == "\"" else { break }
-            cursor = text.index(after: cursor)
-            var value = ""
-            while cursor < text.endIndex, text[cursor] != "\"" {
-                if text[cursor] == "\\", text.index(after: cursor) < text.endIndex {
-                    cursor = text.index(after: cursor)
-                    value.append(text[cursor] == "n" ? "\n" : text[cursor])
-                } else {
-                    value.append(text[cursor])
-                }
-                cursor = text.index(after: cursor)
+    /// Whether every host's samples in the file at `path` lie together (scrapes one after another), so that the
+    /// file can be streamed: a pass that reads each sample line's host and nothing else. A line it counts as a
+    /// sample is a sample or a line the reader skips, never the reverse, so a file it finds contiguous is.
+    static func hostsAreContiguous(path: String) -> Bool {
+        guard let lines = try? LineStream(path: path) else { return false }
+        var current: String?, currentBytes: [UInt8] = [], finished: Set<String> = [], contiguous = true
+        lines.forEachLine { raw, _ in
+            let line = UTF8Text.trimmed(raw)
+            guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return true }
+            // The same bytes are the same host; other bytes are compared as the reader compares names.
+            let same = sample.instance.map { $0.withBytes(in: line) { bytes in currentBytes.withUnsafeBufferPointer { UTF8Text.same($0, bytes) } } }
+                ?? currentBytes.isEmpty
+            if same, current != nil { return true }
+            currentBytes = sample.instance.map { $0.withBytes(in: line) { Array($0) } } ?? []
+            let host = String(decoding: currentBytes, as: UTF8.self)
+            guard host != current else { return true }
+            if finished.contains(host) || finished.count >= Self.hostsChecked {
+                contiguous = false
+                return false
             }
-            labels[name] = value
-            index = cursor < text.endIndex ? text.index(after: cursor) : cursor
+            if let current { finished.insert(current) }
+            current = host
+            return true
         }
-        return labels
+        return contiguous
     }
 
-    /// `3.3554432e+07` → `33554432`; anything that is not a whole number stays as written.
-    static func number(_ text: String) -> String {
-        if Int64(text) != nil { return text }
-        guard let double = Double(text), double.isFinite, double == double.rounded(),
-              abs(double) < 9.2e18 else { return text }
-        return String(Int64(double))
-    }
-}
-
-private extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var result = Substring(self)
-        while let first = result.first, set.contains(first) { result.removeFirst() }
-        while let last = result.last, set.contains(last) { result.removeLast() }
-        return String(result)
-    }
+    /// At most this many hosts are told apart by the first pass; a file with more is held, up to `sizeLimit`.
+    static let hostsChecked = 1_000_000
 }

@@ -197,5 +197,5 @@ public final class OsqueryReader {
     }
 
     /// Every host of a fleet names the same few hundred keys: each is read once, and its host's rows share it.
-    private var keys = OsqueryKeyTable()
+    private var keys = FleetKeyTable()
 }

@@ -16,19 +16,20 @@ public enum SnapshotFormat: String, Sendable, CaseIterable {
 public final class SnapshotStream {
     public let format: SnapshotFormat
     private var pending: [RuntimeSnapshot]
-    private let osquery: OsqueryReader?
+    /// A fleet reader that hands out one host at a time, when the input is read that way.
+    private let hosts: (() -> RuntimeSnapshot?)?
 
-    init(format: SnapshotFormat, snapshots: [RuntimeSnapshot], osquery: OsqueryReader? = nil) {
+    init(format: SnapshotFormat, snapshots: [RuntimeSnapshot], hosts: (() -> RuntimeSnapshot?)? = nil) {
         self.format = format
         pending = snapshots
-        self.osquery = osquery
+        self.hosts = hosts
     }
 
     /// True for fleet exports: findings carry a host and the report groups them per host.
     public var isFleet: Bool { format == .osquery || format == .nodeExporter }
 
     public func next() -> RuntimeSnapshot? {
-        if let osquery { return osquery.next() }
+        if let hosts { return hosts() }
         return pending.isEmpty ? nil : pending.removeFirst()
     }
 
@@ -70,9 +71,12 @@ public final class SnapshotStream {
         }
         switch format {
         case .osquery:
-            return SnapshotStream(format: .osquery, snapshots: [], osquery: OsqueryReader(lines: lines, source: source))
+            return SnapshotStream(format: .osquery, snapshots: [], hosts: OsqueryReader(lines: lines, source: source).next)
         case .nodeExporter:
-            return SnapshotStream(format: .nodeExporter, snapshots: NodeExporterReader().read(lines, source: source))
+            // Streamed when a first pass finds each host's samples together; standard input cannot be read twice.
+            let streams = path != "-" && NodeExporterReader.hostsAreContiguous(path: path)
+            return SnapshotStream(format: .nodeExporter, snapshots: [],
+                                  hosts: NodeExporterReader(lines: lines, source: source, streamsHosts: streams).next)
         default:
             return SnapshotStream(format: .sysctl, snapshots: [SysctlDumpReader().read(lines, source: source)])
         }

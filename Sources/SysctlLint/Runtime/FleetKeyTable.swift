@@ -1,11 +1,11 @@
-/// The keys an `OsqueryReader` has read, kept for the hosts after: every host of a fleet names the same few
-/// hundred keys, so each is read as a key once and its hosts' rows share it. Up to `keysKept` distinct names, so
+/// The keys a fleet reader (`OsqueryReader`, `NodeExporterReader`) has read, kept for the hosts after: every host
+/// of a fleet names the same few hundred keys, so each is read as a key once and its hosts' rows share it. Up to `keysKept` distinct names, so
 /// that a log of made-up names cannot grow the table without end. Names are found by their bytes through the
 /// shared path hash, not through a dictionary's SipHash.
 ///
 /// A value the reader changes through one access per line: read as properties of the reader (a class), every
 /// row's lookups retained and released the arrays they read, a tenth of the time spent reading a log.
-struct OsqueryKeyTable {
+struct FleetKeyTable {
     /// The rows read in place from `line`, as `OsqueryReader.add(_:line:to:)` adds each built row: a row without a non-empty
     /// string `name` is passed over; its value is `current_value`, else `value`, as text.
     mutating func add(_ rows: JSONRows, from line: UnsafeBufferPointer<UInt8>, number: Int, to snapshot: inout RuntimeSnapshot) {
@@ -30,6 +30,11 @@ struct OsqueryKeyTable {
                 add(name, value: UnsafeBufferPointer(start: nil, count: 0), line: number, to: &snapshot)
             }
         }
+    }
+
+    /// Adds a row of the key written as `name`, with its value's bytes.
+    mutating func add(named name: String, value: UnsafeBufferPointer<UInt8>, line: Int, to snapshot: inout RuntimeSnapshot) {
+        add(self.name(name), value: value, line: line, to: &snapshot)
     }
 
     /// A row's name: a kept key's position, or a key read for this row alone once `keysKept` are kept.

@@ -1,0 +1,239 @@
+/// What a `NodeExporterReader` has read and how it reads a line: the `# HELP` lines' metrics, the keys kept for
+/// every host, and the host being read.
+struct NodeExporterParser {
+    let source: String
+
+    /// What the `# HELP` lines said, by metric name: the key and the field of a multi-value key. Up to
+    /// `metricsKept` metrics, so that an export of made-up metric names cannot grow the table without end.
+    private var metrics = PathIndex()
+    private var metricKeys: [(key: String, field: Int?)] = []
+    static let metricsKept = 65_536
+
+    private var keys = FleetKeyTable()
+    /// The host being read (streamed), and notes read before any sample.
+    private var current: HostSamples?
+    private var earlyNotes: [Finding] = []
+
+    init(source: String) {
+        self.source = source
+    }
+
+    /// Held hosts: each one's samples in the order hosts first appear, and which sample came last.
+    struct Held {
+        fileprivate var hosts: [HostSamples] = []
+        fileprivate var positions: [String: Int] = [:]
+        fileprivate var last = -1
+    }
+
+    /// Reads a line of a streamed export; returns the host that ended when the line begins another.
+    mutating func stream(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> RuntimeSnapshot? {
+        var none = Held()
+        guard let sample = sample(in: line, number: number, notingOn: &none) else { return nil }
+        if current?.name == sample.host {
+            current?.add(sample, bytes: line.count, limit: LineStream.hostSizeLimit, source: source)
+            return nil
+        }
+        var done: RuntimeSnapshot?
+        if let host = current { done = snapshot(of: host) }
+        current = HostSamples(sample, notes: earlyNotes)
+        current?.bytes = line.count
+        earlyNotes = []
+        return done
+    }
+
+    /// The streamed export's last host, or a snapshot of the notes alone when no sample could be read.
+    mutating func finish() -> RuntimeSnapshot? {
+        if let host = current {
+            current = nil
+            return snapshot(of: host)
+        }
+        return notesAlone()
+    }
+
+    /// Reads a line of a held export.
+    mutating func hold(_ line: UnsafeBufferPointer<UInt8>, number: Int, in held: inout Held) {
+        guard let sample = sample(in: line, number: number, notingOn: &held) else { return }
+        if let known = held.positions[sample.host] {
+            held.last = known
+            held.hosts[known].add(sample, bytes: line.count, limit: .max, source: source)
+        } else {
+            held.last = held.hosts.count
+            held.positions[sample.host] = held.last
+            held.hosts.append(HostSamples(sample, notes: held.last == 0 ? earlyNotes : []))
+        }
+    }
+
+    /// The held export's hosts.
+    mutating func finish(_ held: Held) -> [RuntimeSnapshot] {
+        var snapshots: [RuntimeSnapshot] = []
+        for host in held.hosts { snapshots.append(snapshot(of: host)) }
+        if snapshots.isEmpty, let alone = notesAlone() { snapshots.append(alone) }
+        return snapshots
+    }
+
+    /// A sample as the reader keeps it: its host, key, field and value.
+    struct Sample {
+        var host: String
+        var key: String
+        var field: Int
+        var value: String
+        var line: Int
+    }
+
+    /// The sample a line holds, or nil for a line that holds none (blank, a comment, a `# HELP` line, which is
+    /// recorded, or a sample that cannot be read, which is noted on the host whose sample came last).
+    private mutating func sample(in raw: UnsafeBufferPointer<UInt8>, number: Int, notingOn held: inout Held) -> Sample? {
+        let line = UTF8Text.trimmed(raw)
+        guard let first = line.first else { return nil }
+        if first == UInt8(ascii: "#") {
+            if let help = PrometheusText.help(line) { record(help, in: line) }
+            return nil
+        }
+        guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return nil }
+        let metric = UnsafeBufferPointer(rebasing: line[sample.metric])
+        var field = sample.index.flatMap { Int($0.text(in: line)) } ?? 0
+        let key: String, value: String
+        if metric.count == PrometheusText.infoMetric.count, PrometheusText.starts(metric, with: PrometheusText.infoMetric) {
+            guard let name = sample.name else { return nil }
+            key = name.text(in: line)
+            value = sample.valueLabel?.text(in: line) ?? ""
+        } else if let known = help(for: metric) {
+            key = known.key
+            if let given = known.field { field = given }
+            let written = UnsafeBufferPointer(rebasing: line[sample.value])
+            value = PrometheusText.number(written) ?? String(decoding: written, as: UTF8.self)
+        } else {
+            note("\(String(decoding: metric, as: UTF8.self)) has no '# HELP … sysctl KEY' line, so its key cannot be recovered from the metric name; skipped",
+                 line: number, on: &held)
+            return nil
+        }
+        return Sample(host: sample.instance.map { host($0, in: line) } ?? "", key: key, field: field, value: value, line: number)
+    }
+
+    /// The host a sample names: the last one's name again when its bytes are the same, without making a string.
+    private func host(_ label: PrometheusText.Label, in line: UnsafeBufferPointer<UInt8>) -> String {
+        if let name = current?.name, label.withBytes(in: line, { bytes in UTF8Text.withBytes(name) { UTF8Text.same($0, bytes) } }) {
+            return name
+        }
+        return label.text(in: line)
+    }
+
+    /// Records a `# HELP` line's metric; a later line for the same metric replaces what an earlier one said.
+    private mutating func record(_ help: PrometheusText.Help, in line: UnsafeBufferPointer<UInt8>) {
+        let name = UnsafeBufferPointer(rebasing: line[help.metric]), key = UnsafeBufferPointer(rebasing: line[help.key])
+        let known = metrics.position(of: name, hash: HashSlots.hash(name))
+        // Every scrape repeats its # HELP lines: one that says what was said already makes no string.
+        if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) { return }
+        let entry = (key: String(decoding: key, as: UTF8.self), field: help.field)
+        if let known {
+            metricKeys[known] = entry
+            return
+        }
+        // Names are kept as text: one with invalid UTF-8 is the name its repair gives, as it always was.
+        let text = String(decoding: name, as: UTF8.self)
+        if let known = metrics.position(of: text) {
+            metricKeys[known] = entry
+        } else if metricKeys.count < Self.metricsKept {
+            _ = metrics.insert(text)
+            metricKeys.append(entry)
+        }
+    }
+
+    private func help(for metric: UnsafeBufferPointer<UInt8>) -> (key: String, field: Int?)? {
+        if let known = metrics.position(of: metric, hash: HashSlots.hash(metric)) { return metricKeys[known] }
+        guard metric.contains(where: { $0 >= 0x80 }) else { return nil }
+        return metrics.position(of: String(decoding: metric, as: UTF8.self)).map { metricKeys[$0] }
+    }
+
+    /// A note on the host whose sample came last: the last of `held` when holding, else the current host.
+    mutating func note(_ message: String, line: Int, on held: inout Held) {
+        let finding = Finding(rule: "snapshot-unreadable-key", severity: .info,
+                              location: SourceLocation(file: source, line: line, column: 1), message: message)
+        if held.last >= 0 {
+            RuntimeSnapshot.append(finding, to: &held.hosts[held.last].notes)
+        } else if current != nil {
+            RuntimeSnapshot.append(finding, to: &current!.notes)
+        } else {
+            RuntimeSnapshot.append(finding, to: &earlyNotes)
+        }
+    }
+
+    /// The notes of an export in which no sample could be read, as a snapshot of their own.
+    private mutating func notesAlone() -> RuntimeSnapshot? {
+        guard !earlyNotes.isEmpty else { return nil }
+        var alone = RuntimeSnapshot(source: source)
+        alone.notes = earlyNotes
+        earlyNotes = []
+        return alone
+    }
+
+    /// A host's values: each key's fields in field order, joined by tabs as `sysctl` prints them.
+    private mutating func snapshot(of host: HostSamples) -> RuntimeSnapshot {
+        var snapshot = RuntimeSnapshot(source: source, host: host.name.isEmpty ? nil : host.name)
+        snapshot.isComplete = false
+        for (position, key) in host.keys.enumerated() {
+            let fields = host.fields[position].sorted { $0.field < $1.field }
+            let value = fields.count == 1 ? fields[0].value : fields.map(\.value).joined(separator: "\t")
+            UTF8Text.withBytes(value) { keys.add(named: key, value: $0, line: fields[0].line, to: &snapshot) }
+        }
+        snapshot.notes += host.notes
+        return snapshot
+    }
+}
+
+/// One host's samples while it is read: each key's fields, keys in the order they first appear.
+private struct HostSamples {
+    struct Field {
+        var field: Int
+        var value: String
+        var line: Int
+    }
+
+    let name: String
+    /// The name's bytes, to tell the next sample's host without making a string of it.
+    let nameBytes: [UInt8]
+    var keys: [String] = []
+    var fields: [[Field]] = []
+    private var positions: [String: Int] = [:]
+    var notes: [Finding]
+    /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
+    var bytes = 0
+    private var cut = false
+
+    init(_ first: NodeExporterParser.Sample, notes: [Finding]) {
+        name = first.host
+        nameBytes = Array(first.host.utf8)
+        self.notes = notes
+        append(first)
+    }
+
+    /// Adds a sample unless the host's sample lines have passed `limit` bytes, which is noted once.
+    mutating func add(_ sample: NodeExporterParser.Sample, bytes more: Int, limit: Int, source: String) {
+        bytes = bytes.saturatingAdd(more)
+        guard bytes <= limit else {
+            if !cut {
+                cut = true
+                RuntimeSnapshot.append(Finding(rule: "snapshot-unreadable-key", severity: .info,
+                    location: SourceLocation(file: source, line: sample.line, column: 1),
+                    message: "this host's samples add up to more than \(Format.bytes(Double(limit))), more than any host's sysctl table; its later samples were not read"),
+                    to: &notes)
+            }
+            return
+        }
+        append(sample)
+    }
+
+    private mutating func append(_ sample: NodeExporterParser.Sample) {
+        let field = Field(field: sample.field, value: sample.value, line: sample.line)
+        // A scrape lists a key's fields together: the last key is tried before the dictionary.
+        if let last = keys.last, last == sample.key {
+            fields[fields.count - 1].append(field)
+        } else if let known = positions[sample.key] {
+            fields[known].append(field)
+        } else {
+            positions[sample.key] = keys.count
+            keys.append(sample.key)
+            fields.append([field])
+        }
+    }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import Testing
+@testable import SysctlLint
+
+/// The node_exporter reader on bytes against the reader on strings it replaced (`ReferenceNodeExporterReader`):
+/// random exports of per-host scrapes and of federation shape, with multi-field keys, info samples, unknown
+/// metrics, values in exponent form, unreadable lines, hosts without an instance label and repeated `# HELP`
+/// lines. Held, the hosts are the reference's; streamed (when each host's samples lie together), they are the
+/// held ones. Notes are compared as one list: the reference put every note on the first host, the reader puts
+/// each on the host whose samples came last before it.
+@Suite struct NodeExporterReaderTests {
+    static let keys = ["net.ipv4.tcp_retries2", "net.ipv4.tcp_rmem", "kernel.osrelease", "vm.swappiness", "net.ipv4.conf.eth0/100.rp_filter",
+                       "net/ipv4/tcp_fin_timeout", "kernel.héllo", "a..b"]
+    static let values = ["0", "15", "-3", "+7", "3.3554432e+07", "1.5", "abc", "007", "9223372036854775808", "1e400", "0x10"]
+
+    static func metric(_ key: String) -> String { "node_sysctl_" + key.replacingOccurrences(of: ".", with: "_").replacingOccurrences(of: "/", with: "_") }
+
+    /// One host's scrape: `# HELP` and `# TYPE` lines and samples for some keys, in random order of keys.
+    static func scrape(host: String?, using random: inout JSONWriterTests.Generator) -> [String] {
+        var lines: [String] = []
+        let instance = host.map { "instance=\"\($0)\"" }
+        for key in keys.shuffled(using: &random).prefix(Int.random(in: 0...keys.count, using: &random)) {
+            let metric = metric(key)
+            switch Int.random(in: 0..<12, using: &random) {
+            case 0:  // an info sample names its key and value in labels
+                let labels = ["index=\"0\"", instance, "name=\"\(key)\"", "value=\"v\\\"\(Int.random(in: 0..<9, using: &random))\""].compactMap { $0 }
+                lines.append("node_sysctl_info{\(labels.shuffled(using: &random).joined(separator: ","))} 1")
+            case 1:
+                lines.append("\(metric){\(instance ?? "")} \(values.randomElement(using: &random)!)")  // no # HELP: noted
+            case 2:  // a field per sample, out of order
+                lines.append("# HELP \(metric) sysctl \(key)")
+                for field in [2, 0, 1].shuffled(using: &random) {
+                    let labels = ["index=\"\(field)\"", instance].compactMap { $0 }
+                    lines.append("\(metric){\(labels.joined(separator: ","))} \(values.randomElement(using: &random)!)")
+                }
+            case 3:  // a field named in its # HELP line
+                for field in 0..<2 {
+                    lines.append("# HELP \(metric)_f\(field) sysctl \(key), field \(field)")
+                    lines.append("\(metric)_f\(field){\(instance ?? "")} \(values.randomElement(using: &random)!)")
+                }
+            case 4: lines.append("\(metric){instance=\"x\" 5")  // no closing brace: not a sample
+            case 5: lines.append("  ")
+            default:
+                lines.append("# HELP \(metric) sysctl \(key)")
+                lines.append("# TYPE \(metric) untyped")
+                let timestamp = Bool.random(using: &random) ? " 1700000000000" : ""
+                lines.append(instance.map { "\(metric){\($0)} " } ?? "\(metric) " + "")
+                lines[lines.count - 1] += values.randomElement(using: &random)! + timestamp
+            }
+        }
+        return lines
+    }
+
+    /// An export: scrapes one after another, or the same samples metric by metric across hosts.
+    static func export(seed: Int) -> (text: String, contiguous: Bool) {
+        var random = JSONWriterTests.Generator(state: UInt64(seed) &* 31 &+ 5)
+        let hosts: [String?] = (0..<Int.random(in: 1...5, using: &random)).map { $0 == 3 ? nil : "h\($0):9100" }
+        let scrapes = hosts.map { scrape(host: $0, using: &random) }
+        if seed % 3 == 0 {
+            // Federation shape: line by line across hosts, so hosts repeat after one another.
+            var lines: [String] = []
+            for index in 0..<(scrapes.map(\.count).max() ?? 0) {
+                for scrape in scrapes where index < scrape.count { lines.append(scrape[index]) }
+            }
+            return (lines.joined(separator: "\n"), false)
+        }
+        return (scrapes.flatMap { $0 }.joined(separator: "\n"), true)
+    }
+
+    struct Host: Equatable {
+        var host: String?
+        var entries: [RuntimeSnapshot.Entry]
+        var keys: [SysctlKey]
+        var release: String?
+        var isComplete: Bool
+    }
+
+    static func hosts(_ snapshots: [RuntimeSnapshot]) -> [Host] {
+        snapshots.map { Host(host: $0.host, entries: $0.entries, keys: $0.assignments.map(\.key), release: $0.release, isComplete: $0.isComplete) }
+    }
+
+    static func notes(_ snapshots: [RuntimeSnapshot]) -> [String] {
+        snapshots.flatMap(\.notes).map { "\($0.location?.line ?? 0): \($0.message)" }.sorted()
+    }
+
+    static func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID().uuidString).txt").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test(arguments: 0..<300)
+    func readerMatchesTheReference(seed: Int) throws {
+        let (text, contiguous) = Self.export(seed: seed)
+        let path = try Self.file(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reference = ReferenceNodeExporterReader().read(try LineStream(path: path), source: "m.txt")
+        let held = NodeExporterReader.read(try LineStream(path: path), source: "m.txt")
+        #expect(Self.hosts(held) == Self.hosts(reference), "\(text)")
+        #expect(Self.notes(held) == Self.notes(reference), "\(text)")
+
+        // A file of scrapes one after another is found so and streamed, to the same hosts.
+        if contiguous {
+            #expect(NodeExporterReader.hostsAreContiguous(path: path))
+            let reader = NodeExporterReader(lines: try LineStream(path: path), source: "m.txt", streamsHosts: true)
+            var streamed: [RuntimeSnapshot] = []
+            while let host = reader.next() { streamed.append(host) }
+            #expect(Self.hosts(streamed) == Self.hosts(held), "\(text)")
+            #expect(streamed.map { Self.notes([$0]) } == held.map { Self.notes([$0]) }, "\(text)")
+        }
+    }
+
+    /// A federation export is not streamed: its hosts come back after one another.
+    @Test func federationShapeIsHeld() throws {
+        let path = try Self.file("""
+            # HELP node_sysctl_vm_swappiness sysctl vm.swappiness
+            node_sysctl_vm_swappiness{instance="a"} 60
+            node_sysctl_vm_swappiness{instance="b"} 10
+            # HELP node_sysctl_net_ipv4_tcp_retries2 sysctl net.ipv4.tcp_retries2
+            node_sysctl_net_ipv4_tcp_retries2{instance="a"} 15
+            node_sysctl_net_ipv4_tcp_retries2{instance="b"} 3
+            """)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(!NodeExporterReader.hostsAreContiguous(path: path))
+        let stream = try SnapshotStream.open(path, format: .auto)
+        var hosts: [RuntimeSnapshot] = []
+        while let host = stream.next() { hosts.append(host) }
+        #expect(hosts.map(\.host) == ["a", "b"])
+        #expect(hosts.map { $0.entries.map(\.value) } == [["60", "15"], ["10", "3"]])
+    }
+
+    /// Labels may have blanks after their commas; the reference kept the blank in the label's name and lost the host.
+    @Test func labelsAfterABlankAreRead() throws {
+        let hosts = NodeExporterReader.read(try RuntimeTests.stream("""
+            # HELP node_sysctl_net_ipv4_tcp_rmem sysctl net.ipv4.tcp_rmem
+            node_sysctl_net_ipv4_tcp_rmem{index="1", instance="a"} 131072
+            node_sysctl_net_ipv4_tcp_rmem{index="0", instance="a"} 4096
+            """), source: "m.txt")
+        #expect(hosts.map(\.host) == ["a"])
+        #expect(hosts.first?.entries.map(\.value) == ["4096\t131072"])
+    }
+
+    /// A `# HELP` line whose key is only commas names nothing (the reference stopped on it with an index out of range).
+    @Test func aHelpLineWithoutAKeyIsPassedOver() throws {
+        let hosts = NodeExporterReader.read(try RuntimeTests.stream("# HELP node_sysctl_x sysctl ,\nnode_sysctl_x 5\n"), source: "m.txt")
+        #expect(hosts.count == 1 && hosts[0].entries.isEmpty)
+        #expect(hosts[0].notes.first?.message.contains("has no '# HELP") == true)
+    }
+}
