@@ -146,4 +146,23 @@ import Testing
         #expect(hosts.count == 1 && hosts[0].entries.isEmpty)
         #expect(hosts[0].notes.first?.message.contains("has no '# HELP") == true)
     }
+
+    /// A host of more keys than are searched in place, whose multi-field keys come back after other keys: each key
+    /// is still one value, fields in order, as the reference makes it.
+    @Test func aHostOfManyKeysKeepsEachKeyTogether() throws {
+        var lines: [String] = []
+        for round in 0..<2 {
+            for key in 0..<150 {
+                if round == 0 { lines.append("# HELP node_sysctl_k\(key) sysctl net.core.k\(key)") }
+                lines.append("node_sysctl_k\(key){index=\"\(1 - round)\",instance=\"a\"} \(key * 10 + round)")
+            }
+        }
+        let path = try Self.file(lines.joined(separator: "\n"))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reference = ReferenceNodeExporterReader().read(try LineStream(path: path), source: "m.txt")
+        let held = NodeExporterReader.read(try LineStream(path: path), source: "m.txt")
+        #expect(Self.hosts(held) == Self.hosts(reference))
+        #expect(held.first?.entries.count == 150)
+        #expect(held.first?.entries.last?.value == "1491\t1490")
+    }
 }

@@ -37,6 +37,11 @@ struct FleetKeyTable {
         add(self.name(name), value: value, line: line, to: &snapshot)
     }
 
+    /// Adds a row of the key kept at `position` (as `key(_:)` gave it).
+    mutating func add(kept position: Int, value: UnsafeBufferPointer<UInt8>, line: Int, to snapshot: inout RuntimeSnapshot) {
+        add(.kept(position), value: value, line: line, to: &snapshot)
+    }
+
     /// A row's name: a kept key's position, or a key read for this row alone once `keysKept` are kept.
     private enum Name {
         case kept(Int)

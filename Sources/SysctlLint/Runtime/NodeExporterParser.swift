@@ -6,7 +6,15 @@ struct NodeExporterParser {
     /// What the `# HELP` lines said, by metric name: the key and the field of a multi-value key. Up to
     /// `metricsKept` metrics, so that an export of made-up metric names cannot grow the table without end.
     private var metrics = PathIndex()
-    private var metricKeys: [(key: String, field: Int?)] = []
+    private var metricKeys: [MetricKey] = []
+
+    /// What a `# HELP` line says of a metric; `kept`: the key's place in `keys` when its name is ASCII (whose
+    /// bytes are equal exactly when the names are), so that samples are grouped and added by position.
+    private struct MetricKey {
+        var key: String
+        var field: Int?
+        var kept: Int?
+    }
     static let metricsKept = 65_536
 
     private var keys = FleetKeyTable()
@@ -75,6 +83,7 @@ struct NodeExporterParser {
     struct Sample {
         var host: String
         var key: String
+        var kept: Int?
         var field: Int
         var value: String
         var line: Int
@@ -92,13 +101,15 @@ struct NodeExporterParser {
         guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return nil }
         let metric = UnsafeBufferPointer(rebasing: line[sample.metric])
         var field = sample.index.flatMap { Int($0.text(in: line)) } ?? 0
-        let key: String, value: String
+        let key: String, value: String, kept: Int?
         if metric.count == PrometheusText.infoMetric.count, PrometheusText.starts(metric, with: PrometheusText.infoMetric) {
             guard let name = sample.name else { return nil }
             key = name.text(in: line)
+            kept = keptPosition(of: key)
             value = sample.valueLabel?.text(in: line) ?? ""
         } else if let known = help(for: metric) {
             key = known.key
+            kept = known.kept
             if let given = known.field { field = given }
             let written = UnsafeBufferPointer(rebasing: line[sample.value])
             value = PrometheusText.number(written) ?? String(decoding: written, as: UTF8.self)
@@ -107,7 +118,7 @@ struct NodeExporterParser {
                  line: number, on: &held)
             return nil
         }
-        return Sample(host: sample.instance.map { host($0, in: line) } ?? "", key: key, field: field, value: value, line: number)
+        return Sample(host: sample.instance.map { host($0, in: line) } ?? "", key: key, kept: kept, field: field, value: value, line: number)
     }
 
     /// The host a sample names: the last one's name again when its bytes are the same, without making a string.
@@ -124,22 +135,29 @@ struct NodeExporterParser {
         let known = metrics.position(of: name, hash: HashSlots.hash(name))
         // Every scrape repeats its # HELP lines: one that says what was said already makes no string.
         if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) { return }
-        let entry = (key: String(decoding: key, as: UTF8.self), field: help.field)
+        let text = String(decoding: key, as: UTF8.self)
+        let entry = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
         if let known {
             metricKeys[known] = entry
             return
         }
         // Names are kept as text: one with invalid UTF-8 is the name its repair gives, as it always was.
-        let text = String(decoding: name, as: UTF8.self)
-        if let known = metrics.position(of: text) {
+        let metricName = String(decoding: name, as: UTF8.self)
+        if let known = metrics.position(of: metricName) {
             metricKeys[known] = entry
         } else if metricKeys.count < Self.metricsKept {
-            _ = metrics.insert(text)
+            _ = metrics.insert(metricName)
             metricKeys.append(entry)
         }
     }
 
-    private func help(for metric: UnsafeBufferPointer<UInt8>) -> (key: String, field: Int?)? {
+    /// The kept position of an ASCII key (nil for any other, or once the table is full).
+    private mutating func keptPosition(of key: String) -> Int? {
+        guard !UTF8Text.contains(key, where: { $0 >= 0x80 }) else { return nil }
+        return keys.key(key).0
+    }
+
+    private func help(for metric: UnsafeBufferPointer<UInt8>) -> MetricKey? {
         if let known = metrics.position(of: metric, hash: HashSlots.hash(metric)) { return metricKeys[known] }
         guard metric.contains(where: { $0 >= 0x80 }) else { return nil }
         return metrics.position(of: String(decoding: metric, as: UTF8.self)).map { metricKeys[$0] }
@@ -174,7 +192,13 @@ struct NodeExporterParser {
         for (position, key) in host.keys.enumerated() {
             let fields = host.fields[position].sorted { $0.field < $1.field }
             let value = fields.count == 1 ? fields[0].value : fields.map(\.value).joined(separator: "\t")
-            UTF8Text.withBytes(value) { keys.add(named: key, value: $0, line: fields[0].line, to: &snapshot) }
+            UTF8Text.withBytes(value) { value in
+                if let kept = host.kept[position] {
+                    keys.add(kept: kept, value: value, line: fields[0].line, to: &snapshot)
+                } else {
+                    keys.add(named: key, value: value, line: fields[0].line, to: &snapshot)
+                }
+            }
         }
         snapshot.notes += host.notes
         return snapshot
@@ -193,8 +217,13 @@ private struct HostSamples {
     /// The name's bytes, to tell the next sample's host without making a string of it.
     let nameBytes: [UInt8]
     var keys: [String] = []
+    /// Each key's kept position, when it has one (see `NodeExporterParser.MetricKey`).
+    var kept: [Int?] = []
     var fields: [[Field]] = []
+    /// Where each key's fields are: by kept position when the key has one (an integer to hash), else by name.
     private var positions: [String: Int] = [:]
+    private var keptPositions: [Int: Int] = [:]
+    static let searchedInPlace = 64
     var notes: [Finding]
     /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
     var bytes = 0
@@ -226,14 +255,31 @@ private struct HostSamples {
     private mutating func append(_ sample: NodeExporterParser.Sample) {
         let field = Field(field: sample.field, value: sample.value, line: sample.line)
         // A scrape lists a key's fields together: the last key is tried before the dictionary.
-        if let last = keys.last, last == sample.key {
+        if let last = kept.last, let key = sample.kept, last == key {
             fields[fields.count - 1].append(field)
+        } else if let key = sample.kept {
+            // A host of a few dozen keys is searched in place; past that, through the dictionary.
+            if keys.count <= Self.searchedInPlace {
+                if let known = kept.firstIndex(where: { $0 == key }) { return fields[known].append(field) }
+                if keys.count == Self.searchedInPlace {
+                    for (position, kept) in kept.enumerated() { if let kept { keptPositions[kept] = position } }
+                }
+            } else if let known = keptPositions[key] {
+                return fields[known].append(field)
+            }
+            if keys.count >= Self.searchedInPlace { keptPositions[key] = keys.count }
+            start(sample, field)
         } else if let known = positions[sample.key] {
             fields[known].append(field)
         } else {
             positions[sample.key] = keys.count
-            keys.append(sample.key)
-            fields.append([field])
+            start(sample, field)
         }
+    }
+
+    private mutating func start(_ sample: NodeExporterParser.Sample, _ field: Field) {
+        keys.append(sample.key)
+        kept.append(sample.kept)
+        fields.append([field])
     }
 }
