@@ -41,8 +41,9 @@ with open(path("snapshot.txt"), "w") as f:
         for key, value in (("rp_filter", "2"), ("accept_redirects", "0"), ("forwarding", "0"), ("log_martians", "0")):
             f.write(f"net.ipv4.conf.veth{i:05d}.{key} = {value}\n")
 
-# Fleet exports: an osquery results log (one JSON object per host, 60 keys, hazards on some hosts) and a
-# node_exporter scrape concatenation, at 1,000 and 10,000 hosts.
+# Fleet exports of the same hosts: an osquery results log (one JSON object per host, 60 keys, hazards on some
+# hosts) and node_exporter scrapes one after another (the sysctl collector's # HELP, # TYPE and sample lines of
+# each host, with an instance label), at 1,000 and 10,000 hosts.
 fleet_keys = dict(tcp)
 fleet_keys.update({f"net.ipv4.conf.eth{i}.rp_filter": "1" for i in range(50)})
 def host_values(h):
@@ -56,6 +57,19 @@ for hosts in (1000, 10000):
             rows = [{"name": k, "current_value": v, "config_value": "", "type": "", "subsystem": ""} for k, v in host_values(h).items()]
             f.write(json.dumps({"name": "pack_sysctl", "hostIdentifier": f"host-{h:05d}", "calendarTime": "Mon Dec  1 04:00:00 2026 UTC",
                                 "unixTime": 1796097600, "action": "snapshot", "snapshot": rows}) + "\n")
+    with open(path(f"node-{hosts}.txt"), "w") as f:
+        for h in range(hosts):
+            instance = f"host-{h:05d}:9100"
+            for key, value in host_values(h).items():
+                if key == "kernel.osrelease":
+                    f.write(f'node_sysctl_info{{index="0",instance="{instance}",name="{key}",value="{value}"}} 1\n')
+                    continue
+                metric = "node_sysctl_" + key.replace(".", "_")
+                f.write(f"# HELP {metric} sysctl {key}\n# TYPE {metric} untyped\n")
+                fields = value.split("\t")
+                for index, field in enumerate(fields):
+                    labels = (f'index="{index}",' if len(fields) > 1 else "") + f'instance="{instance}"'
+                    f.write(f"{metric}{{{labels}}} {field}\n")
 
 # --- Measurement -------------------------------------------------------------------------------------------------
 def median_seconds(cmd, n=runs):
@@ -122,16 +136,17 @@ target("64k-line snapshot, peak RSS", peak_rss_mib(lint + ["--snapshot", path("s
 for fmt in ("text", "json"):
     t, ratio = ratio_to_floor(lint + ["--format", fmt, path("large.conf")], max(5, runs // 2))
     target(f"100k-line config, {fmt}", ratio, 10, "×", detail=f"{t * 1000:.1f} ms")
-rss = {}
-for hosts in (1000, 10000):
-    log = path(f"osquery-{hosts}.log")
-    size = os.path.getsize(log)
-    cmd = lint + ["--format", "json", "--snapshot", log]
-    t = median_after_warm_up(cmd, runs if hosts == 1000 else max(3, runs // 3))
-    target(f"osquery fleet, {hosts} hosts ({size / 1e6:.0f} MB)", size / t / 1e6, 100, " MB/s", True, f"{t * 1000:.0f} ms")
-    rss[hosts] = peak_rss_mib(lint + ["--format", "json", "--snapshot", log])
-    target(f"osquery fleet, {hosts} hosts, peak RSS", rss[hosts], 64, " MiB")
-target("fleet RSS growth, 1,000 → 10,000 hosts", rss[10000] / rss[1000], 1.25, "×")
+for export, name in (("osquery-{}.log", "osquery"), ("node-{}.txt", "node_exporter")):
+    rss = {}
+    for hosts in (1000, 10000):
+        log = path(export.format(hosts))
+        size = os.path.getsize(log)
+        cmd = lint + ["--format", "json", "--snapshot", log]
+        t = median_after_warm_up(cmd, runs if hosts == 1000 else max(3, runs // 3))
+        target(f"{name} fleet, {hosts} hosts ({size / 1e6:.0f} MB)", size / t / 1e6, 100, " MB/s", True, f"{t * 1000:.0f} ms")
+        rss[hosts] = peak_rss_mib(cmd)
+        target(f"{name} fleet, {hosts} hosts, peak RSS", rss[hosts], 64, " MiB")
+    target(f"{name} RSS growth, 1,000 → 10,000 hosts", rss[10000] / rss[1000], 1.25, "×")
 print(f"\n{results.count(True)} of {len(results)} targets met ({runs} runs per timing, medians; "
       f"{os.cpu_count()} CPUs; {os.uname().machine}).")
 sys.exit(0 if all(results) else 1)

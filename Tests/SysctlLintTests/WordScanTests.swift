@@ -46,6 +46,19 @@ import Testing
         }
     }
 
+    /// Each byte that needs escaping, alone at every offset of strings up to three 16-byte blocks long.
+    @Test(arguments: ["\"", "\\", "\n", "\u{0}", "\u{1F}"])
+    func jsonEscapesAreFoundAtEveryOffset(mark: String) {
+        for length in 1...50 {
+            for offset in 0..<length {
+                let text = String(repeating: "x", count: offset) + mark + String(repeating: "y", count: length - offset - 1)
+                var writer = JSONWriter(pretty: false)
+                writer.writeString(text)
+                #expect(writer.bytes.array() == Self.jsonString(text), "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test(arguments: 0..<300)
     func jsonStringsAreEscapedAsByteByByte(seed: Int) {
         var random = JSONWriterTests.Generator(state: UInt64(seed))

@@ -126,28 +126,40 @@ final class ByteBuffer: Equatable {
 extension ByteBuffer {
     /// `text` as a JSON string, quotes included: quotes and backslashes escaped, `\b \f \n \r \t` by name, other
     /// C0 controls as `\u00xx`; everything else (DEL, `/`, non-ASCII) as its bytes. Runs that need no escaping
-    /// (nearly everything) are copied whole; words without a quote, a backslash or a control are passed over eight
-    /// bytes at a time.
+    /// (nearly everything) are copied whole; blocks without a quote, a backslash or a control are passed over
+    /// sixteen bytes at a time (`SIMD16`), then the rest of the string byte by byte.
     ///
     /// `releasenone` tells the optimizer that this releases no object, so that callers need not count a reference
     /// to the string whose bytes these are: it only reads `text` and writes this buffer's raw memory.
     @_effects(releasenone)
     func appendEscapedJSON(_ text: UnsafeBufferPointer<UInt8>) {
         append(UInt8(ascii: "\""))
-        let quotes = UTF8Text.broadcast(UInt8(ascii: "\"")), backslashes = UTF8Text.broadcast(UInt8(ascii: "\\"))
         var runStart = 0, index = 0
-        while index < text.count {
-            index = UTF8Text.skippingPlainWords(text, from: index) { word in
-                !UTF8Text.anyByteBelow(0x20, in: word) && UTF8Text.zeroBytes(word ^ quotes) | UTF8Text.zeroBytes(word ^ backslashes) == 0
+        if let base = UnsafeRawPointer(text.baseAddress) {
+            let quotes = SIMD16<UInt8>(repeating: UInt8(ascii: "\"")), backslashes = SIMD16<UInt8>(repeating: UInt8(ascii: "\\"))
+            let controls = SIMD16<UInt8>(repeating: 0x20)
+            func plain(at offset: Int) -> Bool {
+                let block = base.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self)
+                let stops = (block .== quotes) .| (block .== backslashes) .| (block .< controls)
+                // Read as two words of lanes that are all ones or all zeros: `any(_:)` is a call.
+                let words = unsafeBitCast(stops, to: (UInt64, UInt64).self)
+                return words.0 | words.1 == 0
             }
-            for position in index..<min(index + 8, text.count) {
-                let byte = text[position]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<position]))
-                appendJSONEscape(byte)
-                runStart = position + 1
+            while index < text.count {
+                while index + 16 <= text.count, plain(at: index) { index += 16 }
+                // Fewer than sixteen bytes left: the last sixteen are looked at together, overlapping bytes
+                // already passed, rather than one by one.
+                if index + 16 > text.count, text.count >= 16, index < text.count, plain(at: text.count - 16) { break }
+                let end = min(index + 16, text.count)
+                for position in index..<end {
+                    let byte = text[position]
+                    guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                    append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<position]))
+                    appendJSONEscape(byte)
+                    runStart = position + 1
+                }
+                index = end
             }
-            index += 8
         }
         append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart...]))
         append(UInt8(ascii: "\""))
