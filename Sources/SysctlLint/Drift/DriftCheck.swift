@@ -60,13 +60,43 @@ public struct DriftCheck: Sendable {
             fix: "apply the configuration (sysctl --system, or systemctl restart systemd-sysctl) and check again; if the value comes back, find the writer (a tuning daemon, a container runtime, a script)")
     }
 
+    /// Whether two values have the same fields (`SysctlValue.fields`: split at spaces and tabs), compared on
+    /// their bytes without making the fields.
+    static func sameFields(_ a: String, _ b: String) -> Bool {
+        UTF8Text.withBytes(a) { a in
+            UTF8Text.withBytes(b) { b in
+                func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+                var i = 0, j = 0
+                while true {
+                    while i < a.count, isBlank(a[i]) { i += 1 }
+                    while j < b.count, isBlank(b[j]) { j += 1 }
+                    if i == a.count || j == b.count { return i == a.count && j == b.count }
+                    while i < a.count, j < b.count, !isBlank(a[i]), !isBlank(b[j]) {
+                        guard a[i] == b[j] else { return false }
+                        i += 1
+                        j += 1
+                    }
+                    // A field ends on both sides at once, or the fields differ.
+                    if (i < a.count && !isBlank(a[i])) || (j < b.count && !isBlank(b[j])) { return false }
+                }
+            }
+        }
+    }
+
     /// Equal as the kernel reads them: numbers field by field (a write of fewer numbers than a vector has changes
     /// only the first ones, and text after the numbers is ignored), otherwise text with blanks collapsed.
     static func same(_ configured: String, _ running: String) -> Bool {
-        // The same bytes are the same value either way (asked of every running value a rule watches).
-        if UTF8Text.sameBytes(configured, running) {
+        // The same bytes are the same value either way (asked of every running value a rule watches), and so are
+        // the same fields between other blanks (`32768 60999` and `32768<TAB>60999`): whatever the fields hold,
+        // equal lists of them compare equal below.
+        if UTF8Text.sameBytes(configured, running) || sameFields(configured, running) {
             return true
         }
+        return sameAsRead(configured, running)
+    }
+
+    /// `same(_:_:)` without its shortcuts: each value's fields made and compared as the kernel reads them.
+    static func sameAsRead(_ configured: String, _ running: String) -> Bool {
         let a = SysctlValue(configured), b = SysctlValue(running)
         let written = a.fields.prefix { SysctlValue.parseInteger($0) != nil }.compactMap(SysctlValue.parseInteger)
         if !written.isEmpty, let held = b.integers(count: b.fields.count) {

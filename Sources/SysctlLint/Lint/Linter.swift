@@ -107,7 +107,7 @@ public struct Linter: Sendable {
         // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
         // Rows of a snapshot that no rule watches (most of them) never become assignments.
         state.forEachEffectiveAssignment(watched: rulesByKey.watched, selecting: { path, hash -> [Int]? in
-            let watching = rulesByKey.rules(for: path, hash: hash)
+            let watching = rulesByKey.rules(for: path, hash: hash, among: isActive)
             // Most keys' rules all apply: their list is used as it is, not copied.
             let matching = watching.allSatisfy { isActive[$0] } ? watching : watching.filter { isActive[$0] }
             return matching.isEmpty ? nil : matching
@@ -210,12 +210,14 @@ struct RuleKeyIndex: Sendable {
         UTF8Text.withBytes(path) { rules(for: $0, hash: HashSlots.hash($0)) }
     }
 
-    /// The rules watching the path with these bytes, whose `HashSlots.hash` is `hash`.
-    func rules(for path: UnsafeBufferPointer<UInt8>, hash: UInt32) -> [Int] {
+    /// The rules watching the path with these bytes, whose `HashSlots.hash` is `hash`. `among`: which rules
+    /// count, by position (nil: all); a pattern of a rule that does not is not matched at all (every interface's
+    /// keys of every host are asked about, and a pattern that matches them copied a list for each).
+    func rules(for path: UnsafeBufferPointer<UInt8>, hash: UInt32, among active: [Bool]? = nil) -> [Int] {
         var found = exact.position(of: path, hash: hash).map { exactRules[$0] } ?? []
         guard !patterns.isEmpty else { return found }
         patternBytes.withUnsafeBufferPointer { bytes in
-            for entry in patterns where entry.prefixLength <= path.count {
+            for entry in patterns where entry.prefixLength <= path.count && active?[entry.rule] != false {
                 let pattern = UnsafeBufferPointer(rebasing: bytes[entry.start..<entry.end])
                 guard UTF8Text.same(UnsafeBufferPointer(rebasing: pattern[..<entry.prefixLength]),
                                     UnsafeBufferPointer(rebasing: path[..<entry.prefixLength])) else { continue }
