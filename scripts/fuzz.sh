@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes the readers and reporters with libFuzzer (coverage-guided, release build with -sanitize=fuzzer).
 # Usage: scripts/fuzz.sh [seconds per target] [target...]      (default: 60 seconds, every target)
-# Targets: config values rules expression project snapshot json baseline evidence sources (Sources/FuzzTargets/FuzzTargets.swift).
+# Targets: config values rules expression project snapshot json metrics baseline evidence sources (Sources/FuzzTargets/FuzzTargets.swift).
 # Fuzz/corpus/TARGET is then replaced by a smallest set of inputs covering what it and the run reached; the test
 # suite replays it. A crash leaves
 # its input in .build/fuzz/crashes/TARGET (replay it with .build/debug/sysctl-lint-fuzz TARGET FILE).
@@ -12,7 +12,7 @@ export SWIFT_BACKTRACE=enable=no
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(config values rules expression project snapshot json baseline evidence sources)
+[ ${#targets[@]} -eq 0 ] && targets=(config values rules expression project snapshot json metrics baseline evidence sources)
 swift build -c release --product sysctl-lint-fuzz --scratch-path .build/fuzz \
     -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING -Xswiftc -use-ld=lld >/dev/null
 bin=.build/fuzz/release/sysctl-lint-fuzz

@@ -4,7 +4,7 @@ import SysctlLint
 /// output broke. Crashes, hangs and memory blow-ups are caught by libFuzzer itself; broken invariants are turned
 /// into crashes by the fuzzing entry point (`sysctl-lint-fuzz`) and into test failures by the corpus replay.
 public enum FuzzTargets {
-    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "baseline", "evidence", "sources"]
+    public static let names = ["config", "values", "rules", "expression", "project", "snapshot", "json", "metrics", "baseline", "evidence", "sources"]
 
     /// Problems found running `target` on `bytes`; empty when every invariant holds.
     public static func run(_ target: String, _ bytes: [UInt8]) -> [String] {
@@ -16,6 +16,7 @@ public enum FuzzTargets {
         case "project": _ = try? ProjectConfig.parse(String(decoding: bytes, as: UTF8.self), file: "fuzz.yaml"); return []
         case "snapshot": return snapshot(bytes)
         case "json": return json(bytes)
+        case "metrics": return metrics(bytes)
         case "baseline": return baseline(bytes)
         case "evidence": return evidence(bytes)
         case "sources": return sources(bytes)
@@ -113,6 +114,25 @@ public enum FuzzTargets {
         let written = JSONWriter.string(value, pretty: false)
         guard let again = try? JSONParser.parse(Array(written.utf8)) else { return ["written JSON does not parse again"] }
         return JSONWriter.string(again, pretty: false) == written ? [] : ["JSON does not round-trip"]
+    }
+
+    /// node_exporter text: each host held is linted and rendered; when the hosts' samples lie together, the hosts
+    /// streamed are the hosts held, values and notes alike.
+    static func metrics(_ bytes: [UInt8]) -> [String] {
+        func hosts(streamed: Bool) -> [RuntimeSnapshot] {
+            let reader = NodeExporterReader(lines: LineStream(bytes: bytes), source: "fuzz.prom", streamsHosts: streamed)
+            var hosts: [RuntimeSnapshot] = []
+            while let host = reader.next() { hosts.append(host) }
+            return hosts
+        }
+        func described(_ hosts: [RuntimeSnapshot]) -> [String] {
+            hosts.map { "\($0.host ?? "-") \($0.entries) \($0.notes.map(\.message))" }
+        }
+        let held = hosts(streamed: false)
+        if NodeExporterReader.hostsAreContiguous(in: LineStream(bytes: bytes)), described(hosts(streamed: true)) != described(held) {
+            return ["node_exporter hosts streamed differ from the hosts held"]
+        }
+        return held.flatMap { check(linter.lint(LintRequest(config: [], runtime: $0, evaluate: .runtime))) }
     }
 
     /// The same bytes through every socket-evidence reader (a /proc table, `ss` output, counters, the small

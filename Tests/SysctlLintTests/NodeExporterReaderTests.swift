@@ -165,4 +165,32 @@ import Testing
         #expect(held.first?.entries.count == 150)
         #expect(held.first?.entries.last?.value == "1491\t1490")
     }
+
+    /// A host whose key past the ones searched in place is not kept (non-ASCII): the keys before it are still
+    /// found when their later fields come (they were split into a second value).
+    @Test(arguments: [62, 63, 64, 65])
+    func aHostWhoseKeyPastTheSearchedOnesIsNotKept(filler: Int) throws {
+        var lines = ["# HELP node_sysctl_net_ipv4_tcp_rmem sysctl net.ipv4.tcp_rmem", "node_sysctl_net_ipv4_tcp_rmem{index=\"0\"} 4096"]
+        lines += (1...filler).map { "node_sysctl_info{name=\"x.k\($0)\",value=\"1\"} 1" }
+        lines += ["node_sysctl_info{name=\"x.é\",value=\"1\"} 1", "node_sysctl_info{name=\"x.k200\",value=\"1\"} 1",
+                  "node_sysctl_net_ipv4_tcp_rmem{index=\"1\"} 87380", "node_sysctl_net_ipv4_tcp_rmem{index=\"2\"} 100"]
+        let path = try Self.file(lines.joined(separator: "\n"))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reference = ReferenceNodeExporterReader().read(try LineStream(path: path), source: "m.txt")
+        let held = NodeExporterReader.read(try LineStream(path: path), source: "m.txt")
+        #expect(Self.hosts(held) == Self.hosts(reference))
+        #expect(held.first?.entries.first?.value == "4096\t87380\t100")
+    }
+
+    /// Past `metricsKept` metrics, a # HELP line for a new metric is not recorded, and the export says so once.
+    @Test func metricsPastTheLimitAreNoted() throws {
+        var lines = (0..<NodeExporterParser.metricsKept).map { "# HELP node_sysctl_m\($0) sysctl net.core.m\($0)" }
+        lines += ["# HELP node_sysctl_late sysctl net.core.late", "# HELP node_sysctl_later sysctl net.core.later",
+                  "node_sysctl_m1{instance=\"a\"} 1", "node_sysctl_late{instance=\"a\"} 2"]
+        let hosts = NodeExporterReader.read(try RuntimeTests.stream(lines.joined(separator: "\n")), source: "m.txt")
+        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.m1"]])
+        let notes = hosts.flatMap(\.notes).map(\.message)
+        #expect(notes.filter { $0.contains("names more than 65536 metrics") }.count == 1)
+        #expect(notes.contains { $0.hasPrefix("node_sysctl_late has no") })
+    }
 }

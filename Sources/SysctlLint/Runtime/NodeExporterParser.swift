@@ -21,6 +21,8 @@ struct NodeExporterParser {
     /// The host being read (streamed), and notes read before any sample.
     private var current: HostSamples?
     private var earlyNotes: [Finding] = []
+    /// Whether a metric went unrecorded at `metricsKept` (said once).
+    private var metricsCut = false
 
     init(source: String) {
         self.source = source
@@ -38,7 +40,7 @@ struct NodeExporterParser {
         var none = Held()
         guard let sample = sample(in: line, number: number, notingOn: &none) else { return nil }
         if current?.name == sample.host {
-            current?.add(sample, bytes: line.count, limit: LineStream.hostSizeLimit, source: source)
+            current?.add(sample, bytes: line.count, limit: NodeExporterReader.sizeLimit, source: source)
             return nil
         }
         var done: RuntimeSnapshot?
@@ -95,7 +97,11 @@ struct NodeExporterParser {
         let line = UTF8Text.trimmed(raw)
         guard let first = line.first else { return nil }
         if first == UInt8(ascii: "#") {
-            if let help = PrometheusText.help(line) { record(help, in: line) }
+            if let help = PrometheusText.help(line), !record(help, in: line), !metricsCut {
+                metricsCut = true
+                note("this export names more than \(Self.metricsKept) metrics in # HELP lines; later ones are not recorded, so their samples are noted as unreadable",
+                     line: number, on: &held)
+            }
             return nil
         }
         guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return nil }
@@ -130,16 +136,17 @@ struct NodeExporterParser {
     }
 
     /// Records a `# HELP` line's metric; a later line for the same metric replaces what an earlier one said.
-    private mutating func record(_ help: PrometheusText.Help, in line: UnsafeBufferPointer<UInt8>) {
+    /// False when the metric is new and `metricsKept` are recorded already.
+    private mutating func record(_ help: PrometheusText.Help, in line: UnsafeBufferPointer<UInt8>) -> Bool {
         let name = UnsafeBufferPointer(rebasing: line[help.metric]), key = UnsafeBufferPointer(rebasing: line[help.key])
         let known = metrics.position(of: name, hash: HashSlots.hash(name))
         // Every scrape repeats its # HELP lines: one that says what was said already makes no string.
-        if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) { return }
+        if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) { return true }
         let text = String(decoding: key, as: UTF8.self)
         let entry = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
         if let known {
             metricKeys[known] = entry
-            return
+            return true
         }
         // Names are kept as text: one with invalid UTF-8 is the name its repair gives, as it always was.
         let metricName = String(decoding: name, as: UTF8.self)
@@ -148,7 +155,10 @@ struct NodeExporterParser {
         } else if metricKeys.count < Self.metricsKept {
             _ = metrics.insert(metricName)
             metricKeys.append(entry)
+        } else {
+            return false
         }
+        return true
     }
 
     /// The kept position of an ASCII key (nil for any other, or once the table is full).
@@ -222,7 +232,7 @@ private struct HostSamples {
     var fields: [[Field]] = []
     /// Where each key's fields are: by kept position when the key has one (an integer to hash), else by name.
     private var positions: [String: Int] = [:]
-    private var keptPositions: [Int: Int] = [:]
+    private var keptPositions: [Int: Int] = [:], keptIndexed = false
     static let searchedInPlace = 64
     var notes: [Finding]
     /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
@@ -254,27 +264,27 @@ private struct HostSamples {
 
     private mutating func append(_ sample: NodeExporterParser.Sample) {
         let field = Field(field: sample.field, value: sample.value, line: sample.line)
-        // A scrape lists a key's fields together: the last key is tried before the dictionary.
-        if let last = kept.last, let key = sample.kept, last == key {
-            fields[fields.count - 1].append(field)
-        } else if let key = sample.kept {
-            // A host of a few dozen keys is searched in place; past that, through the dictionary.
-            if keys.count <= Self.searchedInPlace {
-                if let known = kept.firstIndex(where: { $0 == key }) { return fields[known].append(field) }
-                if keys.count == Self.searchedInPlace {
-                    for (position, kept) in kept.enumerated() { if let kept { keptPositions[kept] = position } }
-                }
-            } else if let known = keptPositions[key] {
-                return fields[known].append(field)
-            }
-            if keys.count >= Self.searchedInPlace { keptPositions[key] = keys.count }
-            start(sample, field)
-        } else if let known = positions[sample.key] {
-            fields[known].append(field)
+        // A scrape lists a key's fields together: the last key is tried first.
+        if let key = sample.kept, let last = kept.last, last == key { return fields[fields.count - 1].append(field) }
+        if let known = position(of: sample) { return fields[known].append(field) }
+        if let key = sample.kept {
+            if keptIndexed { keptPositions[key] = keys.count }
         } else {
             positions[sample.key] = keys.count
-            start(sample, field)
         }
+        start(sample, field)
+    }
+
+    /// Where a key's fields are: a kept key of a host of a few dozen keys is searched in place; past that, the
+    /// kept keys are indexed (all of them, the first time) and found through the dictionary.
+    private mutating func position(of sample: NodeExporterParser.Sample) -> Int? {
+        guard let key = sample.kept else { return positions[sample.key] }
+        if keys.count <= Self.searchedInPlace { return kept.firstIndex { $0 == key } }
+        if !keptIndexed {
+            for (position, kept) in kept.enumerated() { if let kept { keptPositions[kept] = position } }
+            keptIndexed = true
+        }
+        return keptPositions[key]
     }
 
     private mutating func start(_ sample: NodeExporterParser.Sample, _ field: Field) {

@@ -75,6 +75,11 @@ public final class NodeExporterReader {
     /// sample is a sample or a line the reader skips, never the reverse, so a file it finds contiguous is.
     static func hostsAreContiguous(path: String) -> Bool {
         guard let lines = try? LineStream(path: path) else { return false }
+        return hostsAreContiguous(in: lines)
+    }
+
+    /// The same, for lines of any source (read to the end or to the first host that comes back).
+    package static func hostsAreContiguous(in lines: LineStream) -> Bool {
         var current: String?, currentBytes: [UInt8] = [], finished: Set<String> = [], contiguous = true
         lines.forEachLine { raw, _ in
             let line = UTF8Text.trimmed(raw)
