@@ -51,47 +51,47 @@ public struct Finding: Sendable, Hashable {
     private var storage: FindingStorage
 
     public var rule: String {
-        get { storage.rule }
+        get { storage.fields.rule }
         set { storage = storage.changing { $0.rule = newValue } }
     }
     public var severity: Severity {
-        get { storage.severity }
+        get { storage.fields.severity }
         set { storage = storage.changing { $0.severity = newValue } }
     }
     public var key: String? {
-        get { storage.key }
+        get { storage.fields.key }
         set { storage = storage.changing { $0.key = newValue } }
     }
     public var value: String? {
-        get { storage.value }
+        get { storage.fields.value }
         set { storage = storage.changing { $0.value = newValue } }
     }
     public var location: SourceLocation? {
-        get { storage.location }
+        get { storage.fields.location }
         set { storage = storage.changing { $0.location = newValue } }
     }
     public var message: String {
-        get { storage.message }
+        get { storage.fields.message }
         set { storage = storage.changing { $0.message = newValue } }
     }
     public var fix: String? {
-        get { storage.fix }
+        get { storage.fields.fix }
         set { storage = storage.changing { $0.fix = newValue } }
     }
     public var references: [String] {
-        get { storage.references }
+        get { storage.fields.references }
         set { storage = storage.changing { $0.references = newValue } }
     }
     /// Whether `references` holds any, read without copying the list.
-    var hasReferences: Bool { !storage.references.isEmpty }
+    var hasReferences: Bool { !storage.fields.references.isEmpty }
     /// The host whose values produced the finding (fleet exports); nil for a single machine or config files.
     public var host: String? {
-        get { storage.host }
+        get { storage.fields.host }
         set { storage = storage.changing { $0.host = newValue } }
     }
     /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
     public var evidence: FindingEvidence? {
-        get { storage.evidence }
+        get { storage.fields.evidence }
         set { storage = storage.changing { $0.evidence = newValue } }
     }
 
@@ -99,13 +99,12 @@ public struct Finding: Sendable, Hashable {
         rule: String, severity: Severity, key: String? = nil, value: String? = nil,
         location: SourceLocation?, message: String, fix: String? = nil, references: [String] = []
     ) {
-        storage = FindingStorage(
+        storage = FindingStorage(FindingStorage.Fields(
             rule: rule, severity: severity, key: key.map { Self.bounded($0, Self.maxValueBytes) },
             value: value.map { Self.bounded($0, Self.maxValueBytes) }, location: location,
             message: Self.bounded(message, Self.maxMessageBytes), fix: fix.map { Self.bounded($0, Self.maxMessageBytes) },
-            references: references)
+            references: references, host: nil, evidence: nil))
     }
-
 
     public static func == (lhs: Finding, rhs: Finding) -> Bool {
         lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
@@ -138,44 +137,6 @@ public struct Finding: Sendable, Hashable {
 /// reporter reads a finding's strings in place, without counting a reference to each (a field that could change
 /// during a call had to be retained around it), and so that a box two threads can see is never written.
 private final class FindingStorage: Sendable {
-    let rule: String
-    let severity: Severity
-    let key: String?
-    let value: String?
-    let location: SourceLocation?
-    let message: String
-    let fix: String?
-    let references: [String]
-    let host: String?
-    let evidence: FindingEvidence?
-
-    init(rule: String, severity: Severity, key: String?, value: String?, location: SourceLocation?, message: String,
-         fix: String?, references: [String], host: String? = nil, evidence: FindingEvidence? = nil) {
-        self.rule = rule
-        self.severity = severity
-        self.key = key
-        self.value = value
-        self.location = location
-        self.message = message
-        self.fix = fix
-        self.references = references
-        self.host = host
-        self.evidence = evidence
-    }
-
-    /// A box with `change` made to these fields.
-    func changing(_ change: (inout Fields) -> Void) -> FindingStorage {
-        var changed = fields
-        change(&changed)
-        return FindingStorage(rule: changed.rule, severity: changed.severity, key: changed.key, value: changed.value,
-                              location: changed.location, message: changed.message, fix: changed.fix,
-                              references: changed.references, host: changed.host, evidence: changed.evidence)
-    }
-
-    /// Every field, for equality and hashing.
-    var fields: Fields { Fields(rule: rule, severity: severity, key: key, value: value, location: location, message: message,
-                                fix: fix, references: references, host: host, evidence: evidence) }
-
     struct Fields: Hashable {
         var rule: String
         var severity: Severity
@@ -187,5 +148,18 @@ private final class FindingStorage: Sendable {
         var references: [String]
         var host: String?
         var evidence: FindingEvidence?
+    }
+
+    let fields: Fields
+
+    init(_ fields: Fields) {
+        self.fields = fields
+    }
+
+    /// A box with `change` made to these fields.
+    func changing(_ change: (inout Fields) -> Void) -> FindingStorage {
+        var changed = fields
+        change(&changed)
+        return FindingStorage(changed)
     }
 }
