@@ -224,8 +224,6 @@ private struct HostSamples {
     }
 
     let name: String
-    /// The name's bytes, to tell the next sample's host without making a string of it.
-    let nameBytes: [UInt8]
     var keys: [String] = []
     /// Each key's kept position, when it has one (see `NodeExporterParser.MetricKey`).
     var kept: [Int?] = []
@@ -241,7 +239,6 @@ private struct HostSamples {
 
     init(_ first: NodeExporterParser.Sample, notes: [Finding]) {
         name = first.host
-        nameBytes = Array(first.host.utf8)
         self.notes = notes
         append(first)
     }
