@@ -126,10 +126,21 @@ package struct JSONParser {
 
     func failure(_ message: String) -> Failure { Failure(offset: offset, message: message) }
 
-    mutating func skipBlanks() {
-        while offset < bytes.count, bytes[offset] == 0x20 || bytes[offset] == 0x09 || bytes[offset] == 0x0A || bytes[offset] == 0x0D {
-            offset += 1
+    /// Where the blanks (space, tab, line feed, carriage return) from `from` end.
+    @inline(__always)
+    static func afterBlanks(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
+        var at = from
+        while at < count {
+            let byte = base[at]
+            guard byte <= 0x20, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { break }
+            at += 1
         }
+        return at
+    }
+
+    mutating func skipBlanks() {
+        guard let base = bytes.baseAddress else { return }
+        offset = Self.afterBlanks(base, bytes.count, from: offset)
     }
 
     /// The value at the offset; with `build` false it is checked but not built, and reads as null. `filtered`: its

@@ -173,16 +173,4 @@ extension JSONParser {
             throw failure("expected ',' or '}' in an object")
         }
     }
-
-    /// Where the blanks (space, tab, line feed, carriage return) from `from` end.
-    @inline(__always)
-    static func afterBlanks(_ base: UnsafePointer<UInt8>, _ count: Int, from: Int) -> Int {
-        var at = from
-        while at < count {
-            let byte = base[at]
-            guard byte <= 0x20, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { break }
-            at += 1
-        }
-        return at
-    }
 }
