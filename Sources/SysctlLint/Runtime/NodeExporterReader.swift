@@ -80,7 +80,7 @@ public final class NodeExporterReader {
 
     /// The same, for lines of any source (read to the end or to the first host that comes back).
     package static func hostsAreContiguous(in lines: LineStream) -> Bool {
-        var current: String?, currentBytes: [UInt8] = [], finished: Set<String> = [], contiguous = true
+        var current: String?, currentBytes: [UInt8] = [], finished: Set<String> = [], contiguous = true, namesBytes = 0
         lines.forEachLine { raw, _ in
             let line = UTF8Text.trimmed(raw)
             guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return true }
@@ -91,11 +91,14 @@ public final class NodeExporterReader {
             currentBytes = sample.instance.map { $0.withBytes(in: line) { Array($0) } } ?? []
             let host = String(decoding: currentBytes, as: UTF8.self)
             guard host != current else { return true }
-            if finished.contains(host) || finished.count >= Self.hostsChecked {
+            if finished.contains(host) || finished.count >= Self.hostsChecked || namesBytes > Self.hostNamesChecked {
                 contiguous = false
                 return false
             }
-            if let current { finished.insert(current) }
+            if let current {
+                finished.insert(current)
+                namesBytes += current.utf8.count
+            }
             current = host
             return true
         }
@@ -103,5 +106,6 @@ public final class NodeExporterReader {
     }
 
     /// At most this many hosts are told apart by the first pass; a file with more is held, up to `sizeLimit`.
-    static let hostsChecked = 1_000_000
+    /// The same for the bytes of their names together (a file of huge host names would otherwise be held whole).
+    static let hostsChecked = 1_000_000, hostNamesChecked = 64 * 1024 * 1024
 }
