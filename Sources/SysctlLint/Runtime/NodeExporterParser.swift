@@ -18,8 +18,10 @@ struct NodeExporterParser {
     static let metricsKept = 65_536
 
     private var keys = FleetKeyTable()
-    /// The host being read (streamed), and notes read before any sample.
-    private var current: HostSamples?
+    /// The host being read (streamed) when `reading`, and notes read before any sample. Not an optional: reading
+    /// a field through one copied the whole host for every line.
+    private var current = HostSamples(name: "", notes: [])
+    private var reading = false
     private var earlyNotes: [Finding] = []
     /// Whether a metric went unrecorded at `metricsKept` (said once).
     private var metricsCut = false
@@ -39,23 +41,23 @@ struct NodeExporterParser {
     mutating func stream(_ line: UnsafeBufferPointer<UInt8>, number: Int) -> RuntimeSnapshot? {
         var none = Held()
         guard let sample = sample(in: line, number: number, notingOn: &none) else { return nil }
-        if current?.name == sample.host {
-            current?.add(sample, bytes: line.count, limit: NodeExporterReader.sizeLimit, source: source)
+        if reading, current.name == sample.host {
+            current.add(sample, in: line, limit: NodeExporterReader.sizeLimit, source: source)
             return nil
         }
-        var done: RuntimeSnapshot?
-        if let host = current { done = snapshot(of: host) }
-        current = HostSamples(sample, notes: earlyNotes)
-        current?.bytes = line.count
+        let finished = current, wasReading = reading
+        current = HostSamples(name: sample.host, notes: earlyNotes)
+        current.add(sample, in: line, limit: NodeExporterReader.sizeLimit, source: source)
+        reading = true
         earlyNotes = []
-        return done
+        return wasReading ? snapshot(of: finished) : nil
     }
 
     /// The streamed export's last host, or a snapshot of the notes alone when no sample could be read.
     mutating func finish() -> RuntimeSnapshot? {
-        if let host = current {
-            current = nil
-            return snapshot(of: host)
+        if reading {
+            reading = false
+            return snapshot(of: current)
         }
         return notesAlone()
     }
@@ -65,12 +67,12 @@ struct NodeExporterParser {
         guard let sample = sample(in: line, number: number, notingOn: &held) else { return }
         if let known = held.positions[sample.host] {
             held.last = known
-            held.hosts[known].add(sample, bytes: line.count, limit: .max, source: source)
         } else {
             held.last = held.hosts.count
             held.positions[sample.host] = held.last
-            held.hosts.append(HostSamples(sample, notes: held.last == 0 ? earlyNotes : []))
+            held.hosts.append(HostSamples(name: sample.host, notes: held.last == 0 ? earlyNotes : []))
         }
+        held.hosts[held.last].add(sample, in: line, limit: .max, source: source)
     }
 
     /// The held export's hosts.
@@ -87,8 +89,23 @@ struct NodeExporterParser {
         var key: String
         var kept: Int?
         var field: Int
-        var value: String
+        var value: Value
         var line: Int
+    }
+
+    /// A sample's value: bytes of its line (as nearly always), or text the line's bytes became.
+    enum Value {
+        case written(Range<Int>)
+        case decoded([UInt8])
+        case text(String)
+
+        func withBytes<Result>(in line: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+            switch self {
+            case .written(let range): body(UnsafeBufferPointer(rebasing: line[range]))
+            case .decoded(let bytes): bytes.withUnsafeBufferPointer(body)
+            case .text(let text): UTF8Text.withBytes(text, body)
+            }
+        }
     }
 
     /// The sample a line holds, or nil for a line that holds none (blank, a comment, a `# HELP` line, which is
@@ -107,18 +124,21 @@ struct NodeExporterParser {
         guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return nil }
         let metric = UnsafeBufferPointer(rebasing: line[sample.metric])
         var field = sample.index.flatMap { Int($0.text(in: line)) } ?? 0
-        let key: String, value: String, kept: Int?
+        let key: String, value: Value, kept: Int?
         if metric.count == PrometheusText.infoMetric.count, PrometheusText.starts(metric, with: PrometheusText.infoMetric) {
             guard let name = sample.name else { return nil }
             key = name.text(in: line)
             kept = keptPosition(of: key)
-            value = sample.valueLabel?.text(in: line) ?? ""
+            switch sample.valueLabel {
+            case .plain(let range)?: value = .written(range)
+            case .decoded(let bytes)?: value = .decoded(bytes)
+            case nil: value = .written(0..<0)
+            }
         } else if let known = help(for: metric) {
             key = known.key
             kept = known.kept
             if let given = known.field { field = given }
-            let written = UnsafeBufferPointer(rebasing: line[sample.value])
-            value = PrometheusText.number(written) ?? String(decoding: written, as: UTF8.self)
+            value = PrometheusText.number(UnsafeBufferPointer(rebasing: line[sample.value])).map(Value.text) ?? .written(sample.value)
         } else {
             note("\(String(decoding: metric, as: UTF8.self)) has no '# HELP … sysctl KEY' line, so its key cannot be recovered from the metric name; skipped",
                  line: number, on: &held)
@@ -129,8 +149,8 @@ struct NodeExporterParser {
 
     /// The host a sample names: the last one's name again when its bytes are the same, without making a string.
     private func host(_ label: PrometheusText.Label, in line: UnsafeBufferPointer<UInt8>) -> String {
-        if let name = current?.name, label.withBytes(in: line, { bytes in UTF8Text.withBytes(name) { UTF8Text.same($0, bytes) } }) {
-            return name
+        if reading, label.withBytes(in: line, { bytes in UTF8Text.withBytes(current.name) { UTF8Text.same($0, bytes) } }) {
+            return current.name
         }
         return label.text(in: line)
     }
@@ -179,8 +199,8 @@ struct NodeExporterParser {
                               location: SourceLocation(file: source, line: line, column: 1), message: message)
         if held.last >= 0 {
             RuntimeSnapshot.append(finding, to: &held.hosts[held.last].notes)
-        } else if current != nil {
-            RuntimeSnapshot.append(finding, to: &current!.notes)
+        } else if reading {
+            RuntimeSnapshot.append(finding, to: &current.notes)
         } else {
             RuntimeSnapshot.append(finding, to: &earlyNotes)
         }
@@ -199,27 +219,41 @@ struct NodeExporterParser {
     private mutating func snapshot(of host: HostSamples) -> RuntimeSnapshot {
         var snapshot = RuntimeSnapshot(source: source, host: host.name.isEmpty ? nil : host.name)
         snapshot.isComplete = false
-        for (position, key) in host.keys.enumerated() {
-            let fields = host.fields[position].sorted { $0.field < $1.field }
-            let value = fields.count == 1 ? fields[0].value : fields.map(\.value).joined(separator: "\t")
-            UTF8Text.withBytes(value) { value in
-                if let kept = host.kept[position] {
-                    keys.add(kept: kept, value: value, line: fields[0].line, to: &snapshot)
-                } else {
-                    keys.add(named: key, value: value, line: fields[0].line, to: &snapshot)
-                }
+        var joined: [UInt8] = []
+        host.forEachKey { position, fields, values in
+            let first = fields[fields.startIndex]
+            if fields.count == 1 {
+                add(position, of: host, value: UnsafeBufferPointer(rebasing: values[first.value]), line: first.line, to: &snapshot)
+                return
             }
+            joined.removeAll(keepingCapacity: true)
+            for (index, field) in fields.enumerated() {
+                if index > 0 { joined.append(UInt8(ascii: "\t")) }
+                joined.append(contentsOf: values[field.value])
+            }
+            joined.withUnsafeBufferPointer { add(position, of: host, value: $0, line: first.line, to: &snapshot) }
         }
         snapshot.notes += host.notes
         return snapshot
     }
+
+    private mutating func add(_ position: Int, of host: HostSamples, value: UnsafeBufferPointer<UInt8>, line: Int,
+                              to snapshot: inout RuntimeSnapshot) {
+        if let kept = host.kept[position] {
+            keys.add(kept: kept, value: value, line: line, to: &snapshot)
+        } else {
+            keys.add(named: host.keys[position], value: value, line: line, to: &snapshot)
+        }
+    }
 }
 
-/// One host's samples while it is read: each key's fields, keys in the order they first appear.
+/// One host's samples while it is read: keys in the order they first appear, and every sample's field in one
+/// list, its value's bytes in one buffer (a list and a string per key cost an allocation each).
 private struct HostSamples {
     struct Field {
+        var key: Int
         var field: Int
-        var value: String
+        var value: Range<Int>
         var line: Int
     }
 
@@ -227,25 +261,28 @@ private struct HostSamples {
     var keys: [String] = []
     /// Each key's kept position, when it has one (see `NodeExporterParser.MetricKey`).
     var kept: [Int?] = []
-    var fields: [[Field]] = []
-    /// Where each key's fields are: by kept position when the key has one (an integer to hash), else by name.
+    private var fields: [Field] = []
+    private var values: [UInt8] = []
+    /// Whether `fields` holds each key's fields together and in field order, as scrapes list them: then the
+    /// host's values are read without a sort.
+    private var grouped = true
+    /// Where each key is: by kept position when the key has one (an integer to hash), else by name.
     private var positions: [String: Int] = [:]
     private var keptPositions: [Int: Int] = [:], keptIndexed = false
     static let searchedInPlace = 64
     var notes: [Finding]
     /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
-    var bytes = 0
+    private var bytes = 0
     private var cut = false
 
-    init(_ first: NodeExporterParser.Sample, notes: [Finding]) {
-        name = first.host
+    init(name: String, notes: [Finding]) {
+        self.name = name
         self.notes = notes
-        append(first)
     }
 
-    /// Adds a sample unless the host's sample lines have passed `limit` bytes, which is noted once.
-    mutating func add(_ sample: NodeExporterParser.Sample, bytes more: Int, limit: Int, source: String) {
-        bytes = bytes.saturatingAdd(more)
+    /// Adds a sample of `line` unless the host's sample lines have passed `limit` bytes, which is noted once.
+    mutating func add(_ sample: NodeExporterParser.Sample, in line: UnsafeBufferPointer<UInt8>, limit: Int, source: String) {
+        bytes = bytes.saturatingAdd(line.count)
         guard bytes <= limit else {
             if !cut {
                 cut = true
@@ -256,25 +293,62 @@ private struct HostSamples {
             }
             return
         }
-        append(sample)
+        let key = position(of: sample)
+        // While grouped, the last field is the newest key's: another key breaks the grouping unless it is new.
+        if grouped, let last = fields.last, last.key == key ? last.field > sample.field : key != keys.count - 1 {
+            grouped = false
+        }
+        let start = values.count
+        sample.value.withBytes(in: line) { bytes in
+            // Values were always text: bytes that are not UTF-8 are kept as their repair gives them.
+            if bytes.contains(where: { $0 >= 0x80 }) {
+                values.append(contentsOf: String(decoding: bytes, as: UTF8.self).utf8)
+            } else {
+                values.append(contentsOf: bytes)
+            }
+        }
+        fields.append(Field(key: key, field: sample.field, value: start..<values.count, line: sample.line))
     }
 
-    private mutating func append(_ sample: NodeExporterParser.Sample) {
-        let field = Field(field: sample.field, value: sample.value, line: sample.line)
-        // A scrape lists a key's fields together: the last key is tried first.
-        if let key = sample.kept, let last = kept.last, last == key { return fields[fields.count - 1].append(field) }
-        if let known = position(of: sample) { return fields[known].append(field) }
+    /// Each key's position and fields in field order (those of one number in the order read), with the buffer
+    /// their values' bytes are in.
+    func forEachKey(_ body: (Int, ArraySlice<Field>, UnsafeBufferPointer<UInt8>) -> Void) {
+        var ordered = fields
+        if !grouped {
+            // By key, then field; samples of the same field keep the order they were read in.
+            var order = Array(fields.indices)
+            order.sort { a, b in
+                let x = fields[a], y = fields[b]
+                return (x.key, x.field, a) < (y.key, y.field, b)
+            }
+            ordered = order.map { fields[$0] }
+        }
+        var start = 0
+        while start < ordered.count {
+            var end = start + 1
+            while end < ordered.count, ordered[end].key == ordered[start].key { end += 1 }
+            values.withUnsafeBufferPointer { body(ordered[start].key, ordered[start..<end], $0) }
+            start = end
+        }
+    }
+
+    /// The position of the sample's key, found or made. A scrape lists a key's fields together: the last key is
+    /// tried first; a kept key of a host of a few dozen keys is searched in place; past that, the kept keys are
+    /// indexed (all of them, the first time) and found through the dictionary.
+    private mutating func position(of sample: NodeExporterParser.Sample) -> Int {
+        if let key = sample.kept, let last = kept.last, last == key { return kept.count - 1 }
+        if let known = known(sample) { return known }
         if let key = sample.kept {
             if keptIndexed { keptPositions[key] = keys.count }
         } else {
             positions[sample.key] = keys.count
         }
-        start(sample, field)
+        keys.append(sample.key)
+        kept.append(sample.kept)
+        return keys.count - 1
     }
 
-    /// Where a key's fields are: a kept key of a host of a few dozen keys is searched in place; past that, the
-    /// kept keys are indexed (all of them, the first time) and found through the dictionary.
-    private mutating func position(of sample: NodeExporterParser.Sample) -> Int? {
+    private mutating func known(_ sample: NodeExporterParser.Sample) -> Int? {
         guard let key = sample.kept else { return positions[sample.key] }
         if keys.count <= Self.searchedInPlace { return kept.firstIndex { $0 == key } }
         if !keptIndexed {
@@ -282,11 +356,5 @@ private struct HostSamples {
             keptIndexed = true
         }
         return keptPositions[key]
-    }
-
-    private mutating func start(_ sample: NodeExporterParser.Sample, _ field: Field) {
-        keys.append(sample.key)
-        kept.append(sample.kept)
-        fields.append([field])
     }
 }

@@ -81,9 +81,16 @@ public final class NodeExporterReader {
     /// The same, for lines of any source (read to the end or to the first host that comes back).
     package static func hostsAreContiguous(in lines: LineStream) -> Bool {
         var current: String?, currentBytes: [UInt8] = [], finished: Set<String> = [], contiguous = true, namesBytes = 0
+        // The label section of the last sample read whole: a line with the same bytes there has the same host.
+        var lastLabels: [UInt8]?
         lines.forEachLine { raw, _ in
             let line = UTF8Text.trimmed(raw)
-            guard PrometheusText.starts(line, with: PrometheusText.samplePrefix), let sample = PrometheusText.sample(line) else { return true }
+            guard PrometheusText.starts(line, with: PrometheusText.samplePrefix) else { return true }
+            guard let (_, labels) = PrometheusText.labelSection(line) else { return true }
+            let labelBytes = UnsafeBufferPointer(rebasing: line[labels ?? 0..<0])
+            if current != nil, let lastLabels, lastLabels.withUnsafeBufferPointer({ UTF8Text.same($0, labelBytes) }) { return true }
+            guard let sample = PrometheusText.sample(line) else { return true }
+            lastLabels = Array(labelBytes)
             // The same bytes are the same host; other bytes are compared as the reader compares names.
             let same = sample.instance.map { $0.withBytes(in: line) { bytes in currentBytes.withUnsafeBufferPointer { UTF8Text.same($0, bytes) } } }
                 ?? currentBytes.isEmpty

@@ -45,30 +45,38 @@ enum PrometheusText {
     /// end at the line's last `}`; a label whose value is not quoted ends the labels read. A label given twice
     /// keeps its last value.
     static func sample(_ line: UnsafeBufferPointer<UInt8>) -> Sample? {
-        var at = 0
-        while at < line.count, line[at] != UInt8(ascii: "{"), line[at] != space { at += 1 }
-        var sample = Sample(metric: 0..<at, value: 0..<0)
-        if at < line.count, line[at] == UInt8(ascii: "{") {
-            var close = line.count - 1
-            while close > at, line[close] != UInt8(ascii: "}") { close -= 1 }
-            guard close > at else { return nil }
-            readLabels(line, from: at + 1, to: close, into: &sample)
-            at = close + 1
+        guard let (metricEnd, labels) = labelSection(line) else { return nil }
+        var sample = Sample(metric: 0..<metricEnd, value: 0..<0)
+        var at = metricEnd
+        if let labels {
+            readLabels(line, from: labels.lowerBound, to: labels.upperBound, into: &sample)
+            at = labels.upperBound + 1
         }
         while at < line.count, line[at] == space { at += 1 }
         let start = at
-        while at < line.count, line[at] != space { at += 1 }
+        at = UTF8Text.firstIndex(of: space, in: line, from: at) ?? line.count
         guard at > start else { return nil }
         sample.value = start..<at
         return sample
     }
 
+    /// Where a sample line's metric name ends (at the first `{` or space), and its labels: the bytes between that
+    /// `{` and the line's last `}` (nil when the name ends at a space or the line); nil when a `{` has no `}` after
+    /// it. Lines whose label sections are the same bytes have the same labels.
+    static func labelSection(_ line: UnsafeBufferPointer<UInt8>) -> (metricEnd: Int, labels: Range<Int>?)? {
+        let brace = UTF8Text.firstIndex(of: UInt8(ascii: "{"), in: line, from: 0)
+        if let end = UTF8Text.firstIndex(of: space, in: line, from: 0, to: brace) { return (end, nil) }
+        guard let brace else { return (line.count, nil) }
+        var close = line.count - 1
+        while close > brace, line[close] != UInt8(ascii: "}") { close -= 1 }
+        guard close > brace else { return nil }
+        return (brace, (brace + 1)..<close)
+    }
+
     private static func readLabels(_ line: UnsafeBufferPointer<UInt8>, from: Int, to end: Int, into sample: inout Sample) {
         var at = from
         while at < end {
-            var equals = at
-            while equals < end, line[equals] != UInt8(ascii: "=") { equals += 1 }
-            guard equals < end else { return }
+            guard let equals = UTF8Text.firstIndex(of: UInt8(ascii: "="), in: line, from: at, to: end) else { return }
             // The name between the last label and `=`, without the blanks and commas around it.
             var nameStart = at, nameEnd = equals
             while nameStart < nameEnd, UTF8Text.isBlank(line[nameStart]) || line[nameStart] == comma { nameStart += 1 }
@@ -77,7 +85,8 @@ enum PrometheusText {
             guard cursor < end, line[cursor] == quote else { return }
             cursor += 1
             let valueStart = cursor
-            while cursor < end, line[cursor] != quote, line[cursor] != UInt8(ascii: "\\") { cursor += 1 }
+            cursor = UTF8Text.firstIndex(of: quote, in: line, from: cursor, to: end) ?? end
+            if let escape = UTF8Text.firstIndex(of: UInt8(ascii: "\\"), in: line, from: valueStart, to: cursor) { cursor = escape }
             var value = Label.plain(valueStart..<cursor)
             if cursor < end, line[cursor] == UInt8(ascii: "\\") {
                 var decoded = Array(line[valueStart..<cursor])
@@ -122,7 +131,7 @@ enum PrometheusText {
         var at = helpPrefix.count
         while at < line.count, line[at] == space { at += 1 }
         let metricStart = at
-        while at < line.count, line[at] != space { at += 1 }
+        at = UTF8Text.firstIndex(of: space, in: line, from: at) ?? line.count
         guard at > metricStart, at < line.count else { return nil }
         let metric = metricStart..<at
         at += 1
@@ -130,7 +139,7 @@ enum PrometheusText {
         at += sysctlWord.count
         while at < line.count, line[at] == comma { at += 1 }
         let keyStart = at
-        while at < line.count, line[at] != comma { at += 1 }
+        at = UTF8Text.firstIndex(of: comma, in: line, from: at) ?? line.count
         guard at > keyStart else { return nil }
         var key = keyStart..<at
         while key.lowerBound < key.upperBound, UTF8Text.isBlank(line[key.lowerBound]) { key = (key.lowerBound + 1)..<key.upperBound }
