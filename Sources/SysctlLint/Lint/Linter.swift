@@ -224,6 +224,21 @@ struct RuleKeyIndex: Sendable {
                 if Glob.matches(pattern, path) { found.append(entry.rule) }
             }
         }
-        return found.count > 1 ? Array(Set(found)).sorted() : found
+        return Self.sortedUnique(found)
+    }
+
+    /// Rule positions in order, each once: a list that already is (nearly every key's) is returned as it is,
+    /// without the copy and set a sort through `Set` made for every key two rules watch.
+    static func sortedUnique(_ positions: [Int]) -> [Int] {
+        guard positions.count > 1 else { return positions }
+        if zip(positions, positions.dropFirst()).allSatisfy({ $0 < $1 }) { return positions }
+        var sorted = positions.sorted()
+        var kept = 1
+        for index in 1..<sorted.count where sorted[index] != sorted[kept - 1] {
+            sorted[kept] = sorted[index]
+            kept += 1
+        }
+        sorted.removeLast(sorted.count - kept)
+        return sorted
     }
 }

@@ -268,8 +268,7 @@ private struct HostSamples {
     private var grouped = true
     /// Where each key is: by kept position when the key has one (an integer to hash), else by name.
     private var positions: [String: Int] = [:]
-    private var keptPositions: [Int: Int] = [:], keptIndexed = false
-    static let searchedInPlace = 64
+    private var keptSlots = HashSlots()
     var notes: [Finding]
     /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
     private var bytes = 0
@@ -333,28 +332,30 @@ private struct HostSamples {
     }
 
     /// The position of the sample's key, found or made. A scrape lists a key's fields together: the last key is
-    /// tried first; a kept key of a host of a few dozen keys is searched in place; past that, the kept keys are
-    /// indexed (all of them, the first time) and found through the dictionary.
+    /// tried first.
     private mutating func position(of sample: NodeExporterParser.Sample) -> Int {
-        if let key = sample.kept, let last = kept.last, last == key { return kept.count - 1 }
-        if let known = known(sample) { return known }
-        if let key = sample.kept {
-            if keptIndexed { keptPositions[key] = keys.count }
-        } else {
+        guard let key = sample.kept else {
+            if let known = positions[sample.key] { return known }
             positions[sample.key] = keys.count
+            return start(sample)
         }
+        if let last = kept.last, last == key { return kept.count - 1 }
+        let hash = Self.hash(key)
+        keptSlots.makeRoomForOne()
+        let (slot, known) = keptSlots.find(hash: hash) { kept[$0] == key }
+        if let known { return known }
+        keptSlots.take(slot, hash: hash, position: keys.count)
+        return start(sample)
+    }
+
+    private mutating func start(_ sample: NodeExporterParser.Sample) -> Int {
         keys.append(sample.key)
         kept.append(sample.kept)
         return keys.count - 1
     }
 
-    private mutating func known(_ sample: NodeExporterParser.Sample) -> Int? {
-        guard let key = sample.kept else { return positions[sample.key] }
-        if keys.count <= Self.searchedInPlace { return kept.firstIndex { $0 == key } }
-        if !keptIndexed {
-            for (position, kept) in kept.enumerated() { if let kept { keptPositions[kept] = position } }
-            keptIndexed = true
-        }
-        return keptPositions[key]
+    /// A kept position's hash: Fibonacci hashing, so that positions a stride apart still spread over the slots.
+    private static func hash(_ kept: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: (UInt64(truncatingIfNeeded: kept) &* 0x9E37_79B9_7F4A_7C15) >> 29)
     }
 }
