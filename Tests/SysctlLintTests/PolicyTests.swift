@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import SysctlLint
 
@@ -57,5 +58,13 @@ import Testing
         let findings = FindingPolicy(config).apply(Fixtures.lint("net.ipv4.tcp_retries2 = 3\nnet.ipv4.tcp_syn_retries = 1\n").findings)
         #expect(findings.first { $0.rule == "tcp-retries2-low" }?.severity == .error)
         #expect(findings.first { $0.rule == "tcp-syn-retries-low" }?.severity == .info)
+    }
+
+    /// The project-file search walks up from an absolute folder to the root, and from a relative one (which is all
+    /// a path can be once the working directory is deleted) nowhere: its parents `..`, `../..` never end.
+    @Test func theProjectFileSearchEndsAtTheRootOrAtARelativeFolder() throws {
+        #expect(ProjectConfig.enclosingFolders(from: URL(fileURLWithPath: "/a/b")).map(\.path) == ["/a/b", "/a", "/"])
+        let relative = try #require(URL(string: "a/b"))
+        #expect(ProjectConfig.enclosingFolders(from: relative).map(\.path) == ["a/b"])
     }
 }

@@ -164,9 +164,12 @@ public struct ProjectConfig: Sendable {
         return nil
     }
 
-    /// `directory`, its parent, and so on up to the filesystem root.
+    /// `directory`, its parent, and so on up to the filesystem root. A relative directory (the working directory
+    /// was deleted, so a relative path could not be made absolute) is the only folder: its parents would be `..`,
+    /// `../..` and so on without end.
     static func enclosingFolders(from directory: URL) -> [URL] {
         var folders = [directory]
+        guard directory.path.hasPrefix("/") else { return folders }
         while let last = folders.last, last.deletingLastPathComponent().path != last.path {
             folders.append(last.deletingLastPathComponent())
         }
