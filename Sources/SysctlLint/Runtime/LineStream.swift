@@ -75,10 +75,19 @@ public final class LineStream {
         }
     }
 
-    /// Appends the next chunk of the input to the buffer, or marks the end.
+    /// Appends the next chunk of the input to the buffer, or marks the end (as an error reading does). Read with
+    /// read(2) straight into the buffer: `FileHandle.read(upToCount:)` made a `Data` of each chunk, which was then
+    /// copied byte by byte, a sixth of the time a fleet export took to read.
     private func readChunk() {
-        let data = (try? handle.read(upToCount: Self.chunkSize)) ?? nil
-        if let data, !data.isEmpty { buffer.append(contentsOf: data) } else { finished = true }
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: Self.chunkSize))
+        let descriptor = handle.fileDescriptor
+        var got = -1
+        repeat {
+            got = buffer.withUnsafeMutableBufferPointer { read(descriptor, $0.baseAddress! + old, Self.chunkSize) }
+        } while got < 0 && errno == EINTR
+        buffer.removeLast(Self.chunkSize - max(got, 0))
+        if got <= 0 { finished = true }
     }
 
     /// The next line's bytes, or nil at the end.
