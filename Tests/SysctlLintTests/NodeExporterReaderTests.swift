@@ -110,6 +110,38 @@ import Testing
         }
     }
 
+    /// # HELP lines are matched against the line each metric's record came from before they are parsed: scrapes
+    /// whose # HELP lines repeat, change what a metric is (another key, a field), and change it back, in orders
+    /// that follow and break the order the metrics were first named in, read as the reference reads them.
+    @Test(arguments: 0..<150)
+    func helpLinesThatRenameAMetricAreFollowed(seed: Int) throws {
+        var random = JSONWriterTests.Generator(state: UInt64(seed) &* 13 &+ 1)
+        let statements = [
+            ["sysctl net.core.a", "sysctl net.core.a2", "sysctl net.ipv4.tcp_rmem, field 1"],
+            ["sysctl net.core.b", "sysctl  net.core.b ", "sysctl net.core.b, field 0"],
+            ["sysctl vm.c", "sysctl vm.c, field 2", "sysctl vm.c3"],
+        ]
+        var lines: [String] = []
+        for host in 0..<Int.random(in: 1...6, using: &random) {
+            let order = Bool.random(using: &random) ? [0, 1, 2] : [0, 1, 2].shuffled(using: &random)
+            for metric in order {
+                let said = statements[metric][Int.random(in: 0..<4, using: &random) % 3]
+                lines.append("# HELP node_sysctl_m\(metric) \(said)")
+                if Bool.random(using: &random) { lines.append("# HELP node_sysctl_m\(metric) \(said)") }
+                lines.append("node_sysctl_m\(metric){instance=\"h\(host)\"} \(host * 10 + metric)")
+            }
+        }
+        let text = lines.joined(separator: "\n")
+        let path = try Self.file(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let reference = ReferenceNodeExporterReader().read(try LineStream(path: path), source: "m.txt")
+        let reader = NodeExporterReader(lines: try LineStream(path: path), source: "m.txt", streamsHosts: true)
+        var streamed: [RuntimeSnapshot] = []
+        while let host = reader.next() { streamed.append(host) }
+        #expect(Self.hosts(streamed) == Self.hosts(reference), "\(text)")
+        #expect(Self.notes(streamed) == Self.notes(reference), "\(text)")
+    }
+
     /// A federation export is not streamed: its hosts come back after one another.
     @Test func federationShapeIsHeld() throws {
         let path = try Self.file("""
@@ -192,5 +224,41 @@ import Testing
         let notes = hosts.flatMap(\.notes).map(\.message)
         #expect(notes.filter { $0.contains("names more than 65536 metrics") }.count == 1)
         #expect(notes.contains { $0.hasPrefix("node_sysctl_late has no") })
+    }
+
+    /// Past its budget of metric names and keys (`recordedBytesKept`; here 100 bytes), a # HELP line for a new
+    /// metric is not recorded either, and the export says so once; a shorter one that fits still is.
+    @Test func metricNamesPastTheByteBudgetAreNoted() {
+        var parser = NodeExporterParser(source: "m.txt", recordedBytesBudget: 100)
+        let lines = ["# HELP node_sysctl_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa sysctl net.core.aaaaaaaaaaaaaaaaaaaaaa",  // 73 bytes of name and key
+                     "# HELP node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb sysctl net.core.bbbbbbbbbbbbbbbbbbbbbb",  // 146 in all: not recorded
+                     "# HELP node_sysctl_c sysctl net.core.c",  // 96
+                     "# HELP node_sysctl_dddddddddddddddddddddddddddddd sysctl net.core.dddddddddddddddddddddd",
+                     "node_sysctl_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa{instance=\"a\"} 1", "node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb{instance=\"a\"} 2",
+                     "node_sysctl_c{instance=\"a\"} 3"]
+        var hosts: [RuntimeSnapshot] = []
+        for (index, line) in lines.enumerated() {
+            Array(line.utf8).withUnsafeBufferPointer { if let host = parser.stream($0, number: index + 1) { hosts.append(host) } }
+        }
+        if let last = parser.finish() { hosts.append(last) }
+        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaaaa", "net.core.c"]])
+        let notes = hosts.flatMap(\.notes).map(\.message)
+        #expect(notes.filter { $0.contains("of their names and keys") }.count == 1)
+        #expect(notes.contains { $0.hasPrefix("node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb has no") })
+    }
+
+    /// A fleet reader keeps `keysKept` keys and `pathBytesKept` of their paths for all hosts; a key past either
+    /// is read again for each row, with the same result.
+    @Test func keysPastThePathBudgetAreReadForTheirRowAlone() {
+        var table = FleetKeyTable()
+        let long = String(repeating: "k", count: 1 << 20)
+        var kept: [Bool] = []
+        for index in 0..<10 {
+            let (position, key) = table.key("net.\(long)\(index)")
+            kept.append(position != nil)
+            #expect(key.path == "net/\(long)\(index)")
+        }
+        #expect(kept == Array(repeating: true, count: 7) + Array(repeating: false, count: 3))
+        #expect(table.key("vm.swappiness").0 != nil)
     }
 }

@@ -1,7 +1,8 @@
 /// The keys a fleet reader (`OsqueryReader`, `NodeExporterReader`) has read, kept for the hosts after: every host
-/// of a fleet names the same few hundred keys, so each is read as a key once and its hosts' rows share it. Up to `keysKept` distinct names, so
-/// that a log of made-up names cannot grow the table without end. Names are found by their bytes through the
-/// shared path hash, not through a dictionary's SipHash.
+/// of a fleet names the same few hundred keys, so each is read as a key once and its hosts' rows share it. Up to
+/// `keysKept` distinct names and `pathBytesKept` of their paths, so that a log of made-up names cannot grow the
+/// table without end. Names are found by their bytes through the shared path hash, not through a dictionary's
+/// SipHash.
 ///
 /// A value the reader changes through one access per line: read as properties of the reader (a class), every
 /// row's lookups retained and released the arrays they read, a tenth of the time spent reading a log.
@@ -79,7 +80,9 @@ struct FleetKeyTable {
 
     private var names = PathIndex()
     private var keys: [SysctlKey] = []
-    static let keysKept = 65_536
+    /// At most this many keys, and this many bytes of their paths (a key's name, its path and the key itself are
+    /// each about that size): past either, a key is read for its row alone.
+    static let keysKept = 65_536, pathBytesKept = 8 * 1024 * 1024
 
     /// Each kept key's `HashSlots.hash` of its path, at the same positions: every host's row of the key reuses it.
     private var pathHashes: [UInt32] = []
@@ -94,7 +97,7 @@ struct FleetKeyTable {
     mutating func key(_ name: String) -> (Int?, SysctlKey) {
         if let known = names.position(of: name) { return (known, keys[known]) }
         let key = SysctlKey(name)
-        guard keys.count < Self.keysKept else { return (nil, key) }
+        guard keys.count < Self.keysKept, paths.count.saturatingAdd(key.path.utf8.count) <= Self.pathBytesKept else { return (nil, key) }
         _ = names.insert(name)
         keys.append(key)
         pathHashes.append(HashSlots.hash(key.path))

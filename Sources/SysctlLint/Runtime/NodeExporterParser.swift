@@ -4,9 +4,19 @@ struct NodeExporterParser {
     let source: String
 
     /// What the `# HELP` lines said, by metric name: the key and the field of a multi-value key. Up to
-    /// `metricsKept` metrics, so that an export of made-up metric names cannot grow the table without end.
+    /// `metricsKept` metrics and `recordedBytesKept` of their names, keys and lines, so that an export of made-up
+    /// metric names cannot grow the table without end.
     private var metrics = PathIndex()
     private var metricKeys: [MetricKey] = []
+    private var recordedBytes = 0
+    private let recordedBytesBudget: Int
+    /// Each recorded metric's `# HELP` line as it was last read, when short (`helpLineKept`), back to back. Every
+    /// scrape repeats its # HELP lines in the same order: the line after metric k's is tried against metric
+    /// k + 1's bytes before it is parsed, and when it is the same line, it says what it said before.
+    private var helpLines: [UInt8] = []
+    private var helpLineRanges: [Range<Int>] = []
+    private var lastHelp = -1
+    static let helpLineKept = 512, helpLinesKept = 16 * 1024 * 1024
 
     /// What a `# HELP` line says of a metric; `kept`: the key's place in `keys` when its name is ASCII (whose
     /// bytes are equal exactly when the names are), so that samples are grouped and added by position.
@@ -15,7 +25,7 @@ struct NodeExporterParser {
         var field: Int?
         var kept: Int?
     }
-    static let metricsKept = 65_536
+    static let metricsKept = 65_536, recordedBytesKept = 32 * 1024 * 1024
 
     private var keys = FleetKeyTable()
     /// The host being read (streamed) when `reading`, and notes read before any sample. Not an optional: reading
@@ -26,8 +36,10 @@ struct NodeExporterParser {
     /// Whether a metric went unrecorded at `metricsKept` (said once).
     private var metricsCut = false
 
-    init(source: String) {
+    /// `recordedBytesBudget`: `recordedBytesKept`, unless a test asks for less.
+    init(source: String, recordedBytesBudget: Int = NodeExporterParser.recordedBytesKept) {
         self.source = source
+        self.recordedBytesBudget = recordedBytesBudget
     }
 
     /// Held hosts: each one's samples in the order hosts first appear, and which sample came last.
@@ -114,9 +126,10 @@ struct NodeExporterParser {
         let line = UTF8Text.trimmed(raw)
         guard let first = line.first else { return nil }
         if first == UInt8(ascii: "#") {
+            if isLastHelpsNext(line) { return nil }
             if let help = PrometheusText.help(line), !record(help, in: line), !metricsCut {
                 metricsCut = true
-                note("this export names more than \(Self.metricsKept) metrics in # HELP lines; later ones are not recorded, so their samples are noted as unreadable",
+                note("this export names more than \(Self.metricsKept) metrics in # HELP lines (or more than \(Format.bytes(Double(recordedBytesBudget))) of their names and keys); later ones are not recorded, so their samples are noted as unreadable",
                      line: number, on: &held)
             }
             return nil
@@ -161,24 +174,54 @@ struct NodeExporterParser {
         let name = UnsafeBufferPointer(rebasing: line[help.metric]), key = UnsafeBufferPointer(rebasing: line[help.key])
         let known = metrics.position(of: name, hash: HashSlots.hash(name))
         // Every scrape repeats its # HELP lines: one that says what was said already makes no string.
-        if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) { return true }
+        if let known, metricKeys[known].field == help.field, UTF8Text.withBytes(metricKeys[known].key, { UTF8Text.same($0, key) }) {
+            lastHelp = known
+            return true
+        }
         let text = String(decoding: key, as: UTF8.self)
-        let entry = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
         if let known {
-            metricKeys[known] = entry
+            metricKeys[known] = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
+            keepLine(line, of: known)
             return true
         }
         // Names are kept as text: one with invalid UTF-8 is the name its repair gives, as it always was.
         let metricName = String(decoding: name, as: UTF8.self)
         if let known = metrics.position(of: metricName) {
-            metricKeys[known] = entry
-        } else if metricKeys.count < Self.metricsKept {
-            _ = metrics.insert(metricName)
-            metricKeys.append(entry)
-        } else {
-            return false
+            metricKeys[known] = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
+            keepLine(line, of: known)
+            return true
         }
+        let bytes = recordedBytes.saturatingAdd(name.count).saturatingAdd(key.count)
+        guard metricKeys.count < Self.metricsKept, bytes <= recordedBytesBudget else { return false }
+        recordedBytes = bytes
+        _ = metrics.insert(metricName)
+        metricKeys.append(MetricKey(key: text, field: help.field, kept: keptPosition(of: text)))
+        helpLineRanges.append(0..<0)
+        keepLine(line, of: metricKeys.count - 1)
         return true
+    }
+
+    /// Whether `line` is the # HELP line last read for the metric after the last one a # HELP line named (and
+    /// so says nothing new); if so, that metric is the last one named.
+    private mutating func isLastHelpsNext(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let next = lastHelp + 1
+        guard next < helpLineRanges.count else { return false }
+        let range = helpLineRanges[next]
+        guard range.count == line.count, !range.isEmpty,
+              helpLines.withUnsafeBufferPointer({ UTF8Text.same(UnsafeBufferPointer(rebasing: $0[range]), line) }) else { return false }
+        lastHelp = next
+        return true
+    }
+
+    /// Keeps the # HELP line that made metric `position`'s record, when it is short and `helpLinesKept` has room
+    /// (past that, lines are parsed); a line kept before for the metric is forgotten, so that only the line that
+    /// said what is recorded matches.
+    private mutating func keepLine(_ line: UnsafeBufferPointer<UInt8>, of position: Int) {
+        lastHelp = position
+        helpLineRanges[position] = 0..<0
+        guard line.count <= Self.helpLineKept, helpLines.count + line.count <= Self.helpLinesKept else { return }
+        helpLines.append(contentsOf: line)
+        helpLineRanges[position] = (helpLines.count - line.count)..<helpLines.count
     }
 
     /// The kept position of an ASCII key (nil for any other, or once the table is full).
