@@ -58,7 +58,7 @@ struct NodeExporterParser {
             return nil
         }
         let finished = current, wasReading = reading
-        current = HostSamples(name: sample.host, notes: earlyNotes)
+        current = HostSamples(name: sample.host, notes: earlyNotes, sizedLike: wasReading ? finished : nil)
         current.add(sample, in: line, limit: NodeExporterReader.sizeLimit, source: source)
         reading = true
         earlyNotes = []
@@ -262,6 +262,7 @@ struct NodeExporterParser {
     private mutating func snapshot(of host: HostSamples) -> RuntimeSnapshot {
         var snapshot = RuntimeSnapshot(source: source, host: host.name.isEmpty ? nil : host.name)
         snapshot.isComplete = false
+        snapshot.reserveCapacity(forInputBytes: min(host.bytes, 1 << 20))
         var joined: [UInt8] = []
         host.forEachKey { position, fields, values in
             let first = fields[fields.startIndex]
@@ -314,12 +315,20 @@ private struct HostSamples {
     private var keptSlots = HashSlots()
     var notes: [Finding]
     /// Bytes of the host's sample lines, and whether its later samples were cut at the limit.
-    private var bytes = 0
+    private(set) var bytes = 0
     private var cut = false
 
-    init(name: String, notes: [Finding]) {
+    /// `sizedLike`: the host read before, whose size this one likely has (a fleet's hosts name the same keys):
+    /// its room is made at once rather than by doubling, which copied each list several times a host.
+    init(name: String, notes: [Finding], sizedLike previous: HostSamples? = nil) {
         self.name = name
         self.notes = notes
+        guard let previous else { return }
+        keys.reserveCapacity(previous.keys.count)
+        kept.reserveCapacity(previous.kept.count)
+        fields.reserveCapacity(previous.fields.count)
+        values.reserveCapacity(previous.values.count)
+        keptSlots = HashSlots(capacity: previous.keys.count)
     }
 
     /// Adds a sample of `line` unless the host's sample lines have passed `limit` bytes, which is noted once.
