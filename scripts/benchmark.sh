@@ -143,7 +143,10 @@ for export, name in (("osquery-{}.log", "osquery"), ("node-{}.txt", "node_export
         size = os.path.getsize(log)
         cmd = lint + ["--format", "json", "--snapshot", log]
         t = median_after_warm_up(cmd, runs if hosts == 1000 else max(3, runs // 3))
-        target(f"{name} fleet, {hosts} hosts ({size / 1e6:.0f} MB)", size / t / 1e6, 100, " MB/s", True, f"{t * 1000:.0f} ms")
+        # The rate counts the whole run, process start included; the detail adds the rate of the time above the
+        # floor, which is what a longer export tends to.
+        above = f"; {size / (t - floor) / 1e6:.0f} MB/s above the floor" if t > floor else ""
+        target(f"{name} fleet, {hosts} hosts ({size / 1e6:.0f} MB)", size / t / 1e6, 100, " MB/s", True, f"{t * 1000:.0f} ms{above}")
         rss[hosts] = peak_rss_mib(cmd)
         target(f"{name} fleet, {hosts} hosts, peak RSS", rss[hosts], 64, " MiB")
     target(f"{name} RSS growth, 1,000 → 10,000 hosts", rss[10000] / rss[1000], 1.25, "×")
