@@ -120,10 +120,12 @@ import Testing
             ["sysctl net.core.a", "sysctl net.core.a2", "sysctl net.ipv4.tcp_rmem, field 1"],
             ["sysctl net.core.b", "sysctl  net.core.b ", "sysctl net.core.b, field 0"],
             ["sysctl vm.c", "sysctl vm.c, field 2", "sysctl vm.c3"],
+            // Lines longer than `helpLineKept` are always parsed.
+            ["sysctl net.core.\(String(repeating: "d", count: 600))", "sysctl net.core.d", "sysctl net.core.\(String(repeating: "e", count: 600))"],
         ]
         var lines: [String] = []
         for host in 0..<Int.random(in: 1...6, using: &random) {
-            let order = Bool.random(using: &random) ? [0, 1, 2] : [0, 1, 2].shuffled(using: &random)
+            let order = Bool.random(using: &random) ? [0, 1, 2, 3] : [0, 1, 2, 3].shuffled(using: &random)
             for metric in order {
                 let said = statements[metric][Int.random(in: 0..<4, using: &random) % 3]
                 lines.append("# HELP node_sysctl_m\(metric) \(said)")
@@ -245,6 +247,25 @@ import Testing
         let notes = hosts.flatMap(\.notes).map(\.message)
         #expect(notes.filter { $0.contains("of their names and keys") }.count == 1)
         #expect(notes.contains { $0.hasPrefix("node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb has no") })
+    }
+
+    /// A metric given another key by a later # HELP line holds that key's text in the budget instead of the old
+    /// one's: a longer key that does not fit is not recorded, and the metric keeps the key it had.
+    @Test func aLongerKeyPastTheByteBudgetIsNotGiven() {
+        var parser = NodeExporterParser(source: "m.txt", recordedBytesBudget: 60)
+        let lines = ["# HELP node_sysctl_a sysctl net.core.a",  // 23 bytes of name and key
+                     "# HELP node_sysctl_a sysctl net.core.aaaaaaaaaaaaaaaaaaaa",  // 42: given
+                     "# HELP node_sysctl_a sysctl net.core.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",  // 62: not given
+                     "node_sysctl_a{instance=\"h\"} 1",
+                     "# HELP node_sysctl_a sysctl net.core.b",  // 23 again: given
+                     "node_sysctl_a{instance=\"i\"} 2"]
+        var hosts: [RuntimeSnapshot] = []
+        for (index, line) in lines.enumerated() {
+            Array(line.utf8).withUnsafeBufferPointer { if let host = parser.stream($0, number: index + 1) { hosts.append(host) } }
+        }
+        if let last = parser.finish() { hosts.append(last) }
+        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaa"], ["net.core.b"]])
+        #expect(hosts.flatMap(\.notes).filter { $0.message.contains("keeps what it was given") }.count == 1)
     }
 
     /// A fleet reader keeps `keysKept` keys and `pathBytesKept` of their paths for all hosts; a key past either

@@ -2,8 +2,8 @@ import Foundation
 import Testing
 @testable import SysctlLint
 
-/// Which rules watch a key path (as under `/proc/sys`): the in-place ordering of a key's rule positions against the set it replaced, and a key
-/// that an exact entry and patterns of the same and other rules all watch.
+/// Which rules watch a key path (as under `/proc/sys`): the in-place ordering of a key's rule positions against
+/// the set it replaced, and a key that an exact entry and patterns of the same and other rules all watch.
 @Suite struct RuleKeyIndexTests {
     @Test(arguments: 0..<200)
     func sortedUniqueIsTheSetInOrder(seed: Int) {

@@ -212,4 +212,36 @@ import Testing
         #expect(first.count > InputReader.defaultSizeLimit - LineStream.chunkSize)
         #expect(stream.bytesConsumed == first.count)
     }
+
+    /// A pipe hands over what its writer wrote so far: lines read from one fed 4 KB at a time are the lines
+    /// of the same bytes read from a file, a line too long to keep cut at the same place.
+    @Test func aPipeFedInSmallWritesReadsAsAFileDoes() throws {
+        var text = Array("kernel.hostname = a\n".utf8)
+        text += Array(repeating: UInt8(ascii: " "), count: InputReader.defaultSizeLimit + 200_000)
+        text += Array("net.ipv4.tcp_retries2 = 3\nvm.swappiness = 60\n".utf8)
+        let pipe = Pipe()
+        let writer = pipe.fileHandleForWriting
+        let bytes = text
+        let thread = Thread {
+            var at = 0
+            while at < bytes.count {
+                let end = min(at + 4000, bytes.count)
+                writer.write(Data(bytes[at..<end]))
+                at = end
+            }
+            try? writer.close()
+        }
+        thread.start()
+        let piped = LineStream(handle: pipe.fileHandleForReading, closeWhenDone: true)
+        let file = try RuntimeTests.stream(String(decoding: text, as: UTF8.self))
+        // Each line as its length and its ends, so that a failure prints a few bytes rather than 16 MiB.
+        func summary(_ line: ArraySlice<UInt8>) -> String {
+            "\(line.count): \(String(decoding: line.prefix(24), as: UTF8.self))…\(String(decoding: line.suffix(24), as: UTF8.self))"
+        }
+        var pipedLines: [String] = [], fileLines: [String] = []
+        while let line = piped.nextLine() { pipedLines.append(summary(line)) }
+        while let line = file.nextLine() { fileLines.append(summary(line)) }
+        #expect(pipedLines == fileLines)
+        #expect(pipedLines.count == 4, "the long line is cut once, into two")
+    }
 }

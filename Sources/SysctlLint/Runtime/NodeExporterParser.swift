@@ -4,8 +4,9 @@ struct NodeExporterParser {
     let source: String
 
     /// What the `# HELP` lines said, by metric name: the key and the field of a multi-value key. Up to
-    /// `metricsKept` metrics and `recordedBytesKept` of their names, keys and lines, so that an export of made-up
-    /// metric names cannot grow the table without end.
+    /// `metricsKept` metrics and `recordedBytesKept` of their names and keys as held (as text; a metric given
+    /// another key counts that one instead), so that an export of made-up names, or of metrics given ever longer
+    /// keys, cannot grow the table without end.
     private var metrics = PathIndex()
     private var metricKeys: [MetricKey] = []
     private var recordedBytes = 0
@@ -69,7 +70,9 @@ struct NodeExporterParser {
     mutating func finish() -> RuntimeSnapshot? {
         if reading {
             reading = false
-            return snapshot(of: current)
+            let last = current
+            current = HostSamples(name: "", notes: [])
+            return snapshot(of: last)
         }
         return notesAlone()
     }
@@ -129,7 +132,7 @@ struct NodeExporterParser {
             if isLastHelpsNext(line) { return nil }
             if let help = PrometheusText.help(line), !record(help, in: line), !metricsCut {
                 metricsCut = true
-                note("this export names more than \(Self.metricsKept) metrics in # HELP lines (or more than \(Format.bytes(Double(recordedBytesBudget))) of their names and keys); later ones are not recorded, so their samples are noted as unreadable",
+                note("this export names more than \(Self.metricsKept) metrics in # HELP lines (or more than \(Format.bytes(Double(recordedBytesBudget))) of their names and keys); later # HELP lines are not recorded: a metric named only there has its samples noted as unreadable, and one named before keeps what it was given",
                      line: number, on: &held)
             }
             return nil
@@ -179,25 +182,28 @@ struct NodeExporterParser {
             return true
         }
         let text = String(decoding: key, as: UTF8.self)
-        if let known {
-            metricKeys[known] = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
-            keepLine(line, of: known)
-            return true
-        }
+        if let known { return replace(known, with: text, field: help.field, line: line) }
         // Names are kept as text: one with invalid UTF-8 is the name its repair gives, as it always was.
         let metricName = String(decoding: name, as: UTF8.self)
-        if let known = metrics.position(of: metricName) {
-            metricKeys[known] = MetricKey(key: text, field: help.field, kept: keptPosition(of: text))
-            keepLine(line, of: known)
-            return true
-        }
-        let bytes = recordedBytes.saturatingAdd(name.count).saturatingAdd(key.count)
+        if let known = metrics.position(of: metricName) { return replace(known, with: text, field: help.field, line: line) }
+        let bytes = recordedBytes.saturatingAdd(metricName.utf8.count).saturatingAdd(text.utf8.count)
         guard metricKeys.count < Self.metricsKept, bytes <= recordedBytesBudget else { return false }
         recordedBytes = bytes
         _ = metrics.insert(metricName)
         metricKeys.append(MetricKey(key: text, field: help.field, kept: keptPosition(of: text)))
         helpLineRanges.append(0..<0)
         keepLine(line, of: metricKeys.count - 1)
+        return true
+    }
+
+    /// Gives a recorded metric what a later # HELP line says of it, its key's text taking the place of the old
+    /// one's in the budget; false (the metric keeps what it was given before) when the budget has no room for it.
+    private mutating func replace(_ position: Int, with key: String, field: Int?, line: UnsafeBufferPointer<UInt8>) -> Bool {
+        let bytes = (recordedBytes - metricKeys[position].key.utf8.count).saturatingAdd(key.utf8.count)
+        guard bytes <= recordedBytesBudget else { return false }
+        recordedBytes = bytes
+        metricKeys[position] = MetricKey(key: key, field: field, kept: keptPosition(of: key))
+        keepLine(line, of: position)
         return true
     }
 
@@ -406,8 +412,9 @@ private struct HostSamples {
         return keys.count - 1
     }
 
-    /// A kept position's hash: Fibonacci hashing, so that positions a stride apart still spread over the slots.
+    /// A kept position's hash: the shared seeded hash of its bytes. Input decides which key gets which position,
+    /// so a hash it could predict would let an export choose positions that all land in a few slots.
     private static func hash(_ kept: Int) -> UInt32 {
-        UInt32(truncatingIfNeeded: (UInt64(truncatingIfNeeded: kept) &* 0x9E37_79B9_7F4A_7C15) >> 29)
+        withUnsafeBytes(of: kept) { HashSlots.hash($0.bindMemory(to: UInt8.self)) }
     }
 }
