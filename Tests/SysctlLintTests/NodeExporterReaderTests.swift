@@ -238,11 +238,7 @@ import Testing
                      "# HELP node_sysctl_dddddddddddddddddddddddddddddd sysctl net.core.dddddddddddddddddddddd",
                      "node_sysctl_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa{instance=\"a\"} 1", "node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb{instance=\"a\"} 2",
                      "node_sysctl_c{instance=\"a\"} 3"]
-        var hosts: [RuntimeSnapshot] = []
-        for (index, line) in lines.enumerated() {
-            Array(line.utf8).withUnsafeBufferPointer { if let host = parser.stream($0, number: index + 1) { hosts.append(host) } }
-        }
-        if let last = parser.finish() { hosts.append(last) }
+        let hosts = Self.streamed(lines, into: &parser)
         #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaaaa", "net.core.c"]])
         let notes = hosts.flatMap(\.notes).map(\.message)
         #expect(notes.filter { $0.contains("of their names and keys") }.count == 1)
@@ -259,13 +255,19 @@ import Testing
                      "node_sysctl_a{instance=\"h\"} 1",
                      "# HELP node_sysctl_a sysctl net.core.b",  // 23 again: given
                      "node_sysctl_a{instance=\"i\"} 2"]
+        let hosts = Self.streamed(lines, into: &parser)
+        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaa"], ["net.core.b"]])
+        #expect(hosts.flatMap(\.notes).filter { $0.message.contains("keeps what it was given") }.count == 1)
+    }
+
+    /// The hosts a parser streams from `lines`, numbered from 1.
+    static func streamed(_ lines: [String], into parser: inout NodeExporterParser) -> [RuntimeSnapshot] {
         var hosts: [RuntimeSnapshot] = []
         for (index, line) in lines.enumerated() {
             Array(line.utf8).withUnsafeBufferPointer { if let host = parser.stream($0, number: index + 1) { hosts.append(host) } }
         }
         if let last = parser.finish() { hosts.append(last) }
-        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaa"], ["net.core.b"]])
-        #expect(hosts.flatMap(\.notes).filter { $0.message.contains("keeps what it was given") }.count == 1)
+        return hosts
     }
 
     /// A fleet reader keeps `keysKept` keys and `pathBytesKept` of their paths for all hosts; a key past either
