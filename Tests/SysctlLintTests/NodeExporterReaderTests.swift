@@ -222,10 +222,17 @@ import Testing
         lines += ["# HELP node_sysctl_late sysctl net.core.late", "# HELP node_sysctl_later sysctl net.core.later",
                   "node_sysctl_m1{instance=\"a\"} 1", "node_sysctl_late{instance=\"a\"} 2"]
         let hosts = NodeExporterReader.read(try RuntimeTests.stream(lines.joined(separator: "\n")), source: "m.txt")
-        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.m1"]])
+        Self.expectCut(hosts, keys: ["net.core.m1"], saying: "names more than 65536 metrics", unreadable: "node_sysctl_late")
+    }
+
+    /// The hosts of an export cut at a recording limit: one host with `keys`, the note that says so given once,
+    /// and the samples of `unreadable` (a metric not recorded) noted as unreadable.
+    static func expectCut(_ hosts: [RuntimeSnapshot], keys: [String], saying note: String, unreadable metric: String,
+                          sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        #expect(hosts.map { $0.entries.map(\.key) } == [keys], sourceLocation: sourceLocation)
         let notes = hosts.flatMap(\.notes).map(\.message)
-        #expect(notes.filter { $0.contains("names more than 65536 metrics") }.count == 1)
-        #expect(notes.contains { $0.hasPrefix("node_sysctl_late has no") })
+        #expect(notes.filter { $0.contains(note) }.count == 1, sourceLocation: sourceLocation)
+        #expect(notes.contains { $0.hasPrefix("\(metric) has no") }, sourceLocation: sourceLocation)
     }
 
     /// Past its budget of metric names and keys (`recordedBytesKept`; here 100 bytes), a # HELP line for a new
@@ -238,11 +245,8 @@ import Testing
                      "# HELP node_sysctl_dddddddddddddddddddddddddddddd sysctl net.core.dddddddddddddddddddddd",
                      "node_sysctl_aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa{instance=\"a\"} 1", "node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb{instance=\"a\"} 2",
                      "node_sysctl_c{instance=\"a\"} 3"]
-        let hosts = Self.streamed(lines, into: &parser)
-        #expect(hosts.map { $0.entries.map(\.key) } == [["net.core.aaaaaaaaaaaaaaaaaaaaaa", "net.core.c"]])
-        let notes = hosts.flatMap(\.notes).map(\.message)
-        #expect(notes.filter { $0.contains("of their names and keys") }.count == 1)
-        #expect(notes.contains { $0.hasPrefix("node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb has no") })
+        Self.expectCut(Self.streamed(lines, into: &parser), keys: ["net.core.aaaaaaaaaaaaaaaaaaaaaa", "net.core.c"],
+                       saying: "of their names and keys", unreadable: "node_sysctl_bbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
     }
 
     /// A metric given another key by a later # HELP line holds that key's text in the budget instead of the old

@@ -86,10 +86,10 @@ public final class NodeExporterReader {
         lines.forEachLine { raw, _ in
             let line = UTF8Text.trimmed(raw)
             guard PrometheusText.starts(line, with: PrometheusText.samplePrefix) else { return true }
-            guard let (_, labels) = PrometheusText.labelSection(line) else { return true }
-            let labelBytes = UnsafeBufferPointer(rebasing: line[labels ?? 0..<0])
+            guard let section = PrometheusText.labelSection(line) else { return true }
+            let labelBytes = UnsafeBufferPointer(rebasing: line[section.labels ?? 0..<0])
             if current != nil, let lastLabels, lastLabels.withUnsafeBufferPointer({ UTF8Text.same($0, labelBytes) }) { return true }
-            guard let sample = PrometheusText.sample(line) else { return true }
+            guard let sample = PrometheusText.sample(line, section: section) else { return true }
             lastLabels = Array(labelBytes)
             // The same bytes are the same host; other bytes are compared as the reader compares names.
             let same = sample.instance.map { $0.withBytes(in: line) { bytes in currentBytes.withUnsafeBufferPointer { UTF8Text.same($0, bytes) } } }

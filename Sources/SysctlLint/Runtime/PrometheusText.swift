@@ -45,7 +45,12 @@ enum PrometheusText {
     /// end at the line's last `}`; a label whose value is not quoted ends the labels read. A label given twice
     /// keeps its last value.
     static func sample(_ line: UnsafeBufferPointer<UInt8>) -> Sample? {
-        guard let (metricEnd, labels) = labelSection(line) else { return nil }
+        labelSection(line).flatMap { sample(line, section: $0) }
+    }
+
+    /// The same, for a line whose `labelSection` the caller has found already.
+    static func sample(_ line: UnsafeBufferPointer<UInt8>, section: (metricEnd: Int, labels: Range<Int>?)) -> Sample? {
+        let (metricEnd, labels) = section
         var sample = Sample(metric: 0..<metricEnd, value: 0..<0)
         var at = metricEnd
         if let labels {
