@@ -158,11 +158,12 @@ struct Check: ParsableCommand {
         var template = input.request(config: config, runtime: nil, project: project)
         template.reportsFigures = false  // a fleet report shows findings only
         let writesBaseline = baselines.writeBaseline != nil
+        var memo = FleetLintMemo(linter)  // hosts of one state are linted once
         while let snapshot = hosts.next() {
             progress.tick()
             var request = template
             request.runtime = snapshot
-            var result = linter.lint(request)
+            var result = memo.lint(request)
             result.findings = policy.apply(result.findings)
             if writesBaseline {
                 let room = max(FindingLimit.perRun - collected.count, 0)

@@ -89,6 +89,18 @@ public struct Finding: Sendable, Hashable {
         get { storage.fields.host }
         set { storage = storage.changing { $0.host = newValue } }
     }
+
+    /// The same finding of another host, `lines` further down its input (wrapping: only a shift between two real
+    /// lines is ever given, which fits).
+    func moved(lines: Int, host: String?) -> Finding {
+        var moved = self
+        moved.storage = storage.changing { fields in
+            fields.location?.line &+= lines
+            fields.host = host
+        }
+        return moved
+    }
+
     /// What the running kernel's counters or sockets say about it (`--live`, `--evidence`); nil when not checked.
     public var evidence: FindingEvidence? {
         get { storage.fields.evidence }

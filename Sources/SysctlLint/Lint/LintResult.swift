@@ -99,6 +99,12 @@ public struct LintRequest: Sendable {
     /// (see `ProcessLifetime`): for a command that lints once and exits, never for one request of many.
     public var keepsWorkUntilExit = false
 
+    /// The kernel the lint describes: the one named, else the snapshot's (`runtime?.kernel`), else this machine's,
+    /// else the newest the model knows.
+    func targetKernel(snapshotKernel: KernelVersion?) -> KernelVersion {
+        kernel ?? snapshotKernel ?? hostKernel ?? ParameterCatalogue.newestKnownKernel
+    }
+
     public init(config: [ParsedFile] = [], findings: [Finding] = [], runtime: RuntimeSnapshot? = nil,
                 evaluate: EvaluatedState = .config, kernel: KernelVersion? = nil, hostKernel: KernelVersion? = nil) {
         self.hostKernel = hostKernel

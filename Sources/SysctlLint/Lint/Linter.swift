@@ -38,12 +38,18 @@ public struct Linter: Sendable {
     /// Lints configuration and/or a running kernel's values: rules and figures describe the state the request
     /// names; drift compares the two when both are given.
     public func lint(_ request: LintRequest) -> LintResult {
+        lint(request, runtimeState: nil)
+    }
+
+    /// The same, with the state of the request's running values made already (`EffectiveState(runtime:)`), as a
+    /// fleet memo does to see what the lint would read (see `FleetLintMemo`).
+    func lint(_ request: LintRequest, runtimeState: EffectiveState?) -> LintResult {
         let runtime = request.runtime
         let snapshotKernel = runtime?.kernel  // read from the release text: once, not once per use
-        let kernel = request.kernel ?? snapshotKernel ?? request.hostKernel ?? ParameterCatalogue.newestKnownKernel
+        let kernel = request.targetKernel(snapshotKernel: snapshotKernel)
         let evaluated: EvaluatedState = runtime == nil ? .config : (request.config.isEmpty ? .runtime : request.evaluate)
         let runtimeFile = runtime?.fileHeader()
-        let state = evaluated == .runtime ? runtime.map(EffectiveState.init(runtime:)) ?? EffectiveState() : EffectiveState(files: request.config)
+        let state = evaluated == .runtime ? runtimeState ?? runtime.map(EffectiveState.init(runtime:)) ?? EffectiveState() : EffectiveState(files: request.config)
         let calculator = FigureCalculator(state: state, catalogue: knowledge.catalogue, kernel: kernel,
                                           checksWrites: evaluated == .config)
         let figures = request.reportsFigures ? calculator.compute() : []
@@ -86,9 +92,7 @@ public struct Linter: Sendable {
     private func evaluateRules(state: EffectiveState, kernel: KernelVersion, figures: FigureMemo,
                                calculator: FigureCalculator, skipDefaults: Bool) -> [Finding] {
         let rules = knowledge.rules
-        // By position rather than as a set: a fleet lints thousands of hosts, each hashing every rule again.
-        let isActive = ruleKernels.map { $0?.contains(kernel) == true }
-        guard isActive.contains(true) else { return [] }
+        guard let selection = ruleSelection(kernel: kernel) else { return [] }
         let catalogue = knowledge.catalogue
         // A write the kernel refuses is reported as invalid-value and changes nothing: rules judge what it keeps.
         let writeCheck = calculator.writeCheck
@@ -106,12 +110,7 @@ public struct Linter: Sendable {
         var findings: [Finding] = []
         // Rules by position, never copied: a rule is large, and a snapshot has tens of thousands of keys.
         // Rows of a snapshot that no rule watches (most of them) never become assignments.
-        state.forEachEffectiveAssignment(watched: rulesByKey.watched, selecting: { path, hash -> [Int]? in
-            let watching = rulesByKey.rules(for: path, hash: hash, among: isActive)
-            // Most keys' rules all apply: their list is used as it is, not copied.
-            let matching = watching.allSatisfy { isActive[$0] } ? watching : watching.filter { isActive[$0] }
-            return matching.isEmpty ? nil : matching
-        }) { assignment, matching in
+        state.forEachEffectiveAssignment(watched: rulesByKey.watched, selecting: selection) { assignment, matching in
             guard accepted(assignment) else { return }
             let name = assignment.key.name
             let defaultText = catalogue.defaultText(for: name, kernel: kernel)
@@ -130,6 +129,29 @@ public struct Linter: Sendable {
             }
         }
         return findings
+    }
+
+    /// Which rules that apply to `kernel` watch a path (by its bytes and `HashSlots.hash`), nil for none; nil when no
+    /// rule applies to `kernel` at all.
+    func ruleSelection(kernel: KernelVersion) -> RuleSelection? {
+        // By position rather than as a set: a fleet lints thousands of hosts, each hashing every rule again.
+        let isActive = ruleKernels.map { $0?.contains(kernel) == true }
+        guard isActive.contains(true) else { return nil }
+        return { [rulesByKey] path, hash in
+            let watching = rulesByKey.rules(for: path, hash: hash, among: isActive)
+            // Most keys' rules all apply: their list is used as it is, not copied.
+            let matching = watching.allSatisfy { isActive[$0] } ? watching : watching.filter { isActive[$0] }
+            return matching.isEmpty ? nil : matching
+        }
+    }
+
+    typealias RuleSelection = (UnsafeBufferPointer<UInt8>, UInt32) -> [Int]?
+
+    /// The rows of a snapshot state taken whole that rules evaluate, in the order they do, given
+    /// `ruleSelection(kernel:)` of the lint's kernel; nil when the state is not taken whole.
+    func rowsRulesRead(in state: EffectiveState, selection: RuleSelection?) -> [Int]? {
+        guard let selection else { return state.selectedRows(watched: PathFilter(), selecting: { _, _ in nil as Int? }) }
+        return state.selectedRows(watched: rulesByKey.watched, selecting: selection)
     }
 
     /// Built-in checks carry their rule's references, so every finding points to its sources. In place: a copy of

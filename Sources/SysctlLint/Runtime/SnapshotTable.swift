@@ -270,6 +270,54 @@ struct SnapshotTable: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: $0[start..<(start + Int(row.valueLength))], as: UTF8.self) }
     }
 
+    func valueBytes(at position: Int) -> [UInt8] {
+        let row = rows[position]
+        let start = row.start + Int(row.pathLength)
+        return Array(bytes[start..<(start + Int(row.valueLength))])
+    }
+
+    /// Appends what an assignment of the row holds, unambiguously: its path, how it is written, its value, its line
+    /// counted from `lineBase`, and its file. Two rows with the same identity (at lines the same distance from their
+    /// bases) make the same assignment but for its line.
+    func appendIdentity(of position: Int, lineBase: Int, to signature: inout [UInt8]) {
+        let row = rows[position]
+        // One fixed header, then the bytes: appending each part on its own cost a thousand instructions a row.
+        // A kept key's and a file's position differ from table to table: their text follows instead.
+        let header = (Int64(row.pathLength), Int64(row.valueLength), Int64(min(row.spelling, 0)), Int64(min(row.file, 0)),
+                      Int64(row.line &- lineBase))
+        withUnsafeBytes(of: header) { signature.append(contentsOf: $0) }
+        bytes.withUnsafeBufferPointer { arena in
+            signature.append(contentsOf: UnsafeBufferPointer(rebasing: arena[row.start..<(row.start + Int(row.pathLength) + Int(row.valueLength))]))
+        }
+        func append(_ text: String) {
+            withUnsafeBytes(of: Int64(text.utf8.count)) { signature.append(contentsOf: $0) }
+            signature.append(contentsOf: text.utf8)
+        }
+        if row.spelling >= 0 { append(keys[Int(row.spelling)].written) }
+        if let file = file(at: position) { append(file) }
+    }
+
+    /// Whether `other` holds the same paths in the same order, so that any choice made from the paths alone (which
+    /// rows rules watch) is the same for both.
+    func hasSamePaths(as other: SnapshotTable) -> Bool {
+        guard rows.count == other.rows.count else { return false }
+        return rows.withUnsafeBufferPointer { rows in
+            other.rows.withUnsafeBufferPointer { otherRows in
+                bytes.withUnsafeBufferPointer { arena in
+                    other.bytes.withUnsafeBufferPointer { otherArena in
+                        for position in rows.indices {
+                            let row = rows[position], otherRow = otherRows[position]
+                            guard row.hash == otherRow.hash, row.pathLength == otherRow.pathLength else { return false }
+                            guard row.pathLength > 0, let base = arena.baseAddress, let otherBase = otherArena.baseAddress else { continue }
+                            if memcmp(base + row.start, otherBase + otherRow.start, Int(row.pathLength)) != 0 { return false }
+                        }
+                        return true
+                    }
+                }
+            }
+        }
+    }
+
     /// The key as the input wrote it.
     func written(at position: Int) -> String {
         let row = rows[position]

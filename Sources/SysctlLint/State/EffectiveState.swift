@@ -34,6 +34,8 @@ public struct EffectiveState: Sendable {
     /// Winners by key path, at the same positions (unless taken from a snapshot, which has its own index).
     private var index = PathIndex()
     private var fileOrder: [String] = []
+    /// When set, every key looked up by name is written down (see `StateReads`).
+    var reads: StateReads?
 
     /// Explicit settings in the order their winners were written: each winner with what it overrode.
     public var settings: [Setting] {
@@ -176,10 +178,40 @@ public struct EffectiveState: Sendable {
         for glob in globs { visit(glob) }
     }
 
+    /// The rows `select` picks, in the order `forEachEffectiveAssignment(watched:selecting:_:)` visits them, when the
+    /// state is a snapshot's values taken whole; else nil.
+    func selectedRows<Selection>(watched: PathFilter, selecting select: (UnsafeBufferPointer<UInt8>, UInt32) -> Selection?) -> [Int]? {
+        guard let taken, globs.isEmpty else { return nil }
+        return taken.table.positions(watched, index: taken.index).filter { taken.table.withPath(at: $0, select) != nil }
+    }
+
+    /// What decides a row of a snapshot taken whole, as bytes (see `SnapshotTable.appendIdentity`).
+    func appendIdentity(ofRow position: Int, lineBase: Int, to signature: inout [UInt8]) {
+        taken?.table.appendIdentity(of: position, lineBase: lineBase, to: &signature)
+    }
+
+    /// Whether both states are snapshots taken whole with the same paths in the same order (see
+    /// `SnapshotTable.hasSamePaths`).
+    func hasSamePaths(as other: EffectiveState) -> Bool {
+        guard let taken, let otherTaken = other.taken, globs.isEmpty, other.globs.isEmpty else { return false }
+        return taken.table.hasSamePaths(as: otherTaken.table)
+    }
+
+    /// The line of a row of a snapshot taken whole.
+    func line(ofRow position: Int) -> Int? { taken?.table.rows[position].line }
+
+    /// The value bytes of the key at `path` in a snapshot taken whole, or nil when it has none. Not written down in
+    /// `reads`: this is how a recorded read is checked again.
+    func valueBytes(atPath path: String) -> [UInt8]? {
+        guard let taken, let position = taken.table.position(of: path, in: taken.index) else { return nil }
+        return taken.table.valueBytes(at: position)
+    }
+
     /// The assignment that decides `name` (a dotted or slash key): the explicit one, else the last glob that
     /// matches it and is not excluded.
     public func assignment(for name: String) -> Assignment? {
         let path = SysctlKey(name).path
+        reads?.paths.append(path)
         if let position = position(ofPath: path) { return winner(at: position) }
         if exclusions.contains(where: { $0.key.path == path }) { return nil }
         guard globBytes <= Self.globBytesLimit else { return nil }  // said once, by the glob check
@@ -200,4 +232,12 @@ public struct EffectiveState: Sendable {
         if a.file == b.file { return a.line < b.line }
         return (fileOrder.firstIndex(of: a.file) ?? 0) < (fileOrder.firstIndex(of: b.file) ?? 0)
     }
+}
+
+
+/// The keys a lint looked up by name (`EffectiveState.assignment(for:)`), by path, in order and with repeats: with
+/// the rows rules watch, all a lint of a running kernel's values reads of them (`FleetLintMemo`). A class, so that
+/// the copies of the state a lint hands around write to one list; it is filled by one lint on one thread.
+final class StateReads: @unchecked Sendable {
+    var paths: [String] = []
 }
