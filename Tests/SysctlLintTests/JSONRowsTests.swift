@@ -96,4 +96,52 @@ import Testing
             }
         }
     }
+
+    /// Lines whose rows mostly repeat one shape, as a fleet log's do, with rows that leave it in one place: another
+    /// blank, member order, name, spelling of a name, a value that is not a plain string, a repeated member, a
+    /// broken byte. Rows read by the shape must be the rows built, and a line must fail where built rows fail.
+    @Test func rowsOfOneShapeAreTheRowsBuilt() {
+        var generator = SystemRandomNumberGenerator()
+        let plain = [#""net.ipv4.tcp_retries2""#, #""3""#, #""kernel.osrelease""#, #""6.8.0""#, #""""#, #""vm.swappiness""#]
+        func row() -> String {
+            var members = [(#""name""#, plain.randomElement(using: &generator)!), (#""current_value""#, plain.randomElement(using: &generator)!),
+                           (#""config_value""#, #""""#), (#""type""#, #""""#)]
+            var separator = ", ", colon = ": "
+            if Int.random(in: 0..<4, using: &generator) == 0 {
+                switch Int.random(in: 0..<8, using: &generator) {
+                case 0: separator = ","
+                case 1: colon = ":"
+                case 2: members.swapAt(0, 1)
+                case 3: members[Int.random(in: 0..<members.count, using: &generator)].1 = Self.values.randomElement(using: &generator)!
+                case 4: members[0].0 = #""name""#
+                case 5: members.append((#""name""#, plain.randomElement(using: &generator)!))
+                case 6: members.append((#""value""#, plain.randomElement(using: &generator)!))
+                default: members.removeLast()
+                }
+            }
+            return "{" + members.map { $0.0 + colon + $0.1 }.joined(separator: separator) + "}"
+        }
+        let filter = OsqueryReader.members
+        for _ in 0..<400 {
+            let lines = (0..<Int.random(in: 1..<4, using: &generator)).map { host in
+                let rows = (0..<Int.random(in: 0..<30, using: &generator)).map { _ in row() }
+                return #"{"hostIdentifier":"h\#(host)","snapshot":[\#(rows.joined(separator: ", "))]}"#
+            }
+            let text = lines.joined(separator: "\n")
+            let inPlace = Self.read(text, inPlace: true), built = Self.read(text, inPlace: false)
+            #expect(inPlace.map(\.entries) == built.map(\.entries), "\(text)")
+            #expect(inPlace.map { $0.notes.map(\.message) } == built.map { $0.notes.map(\.message) }, "\(text)")
+            // A broken byte: the same failure, at the same place, whether or not the rows before it set a shape.
+            var bytes = Array(lines[0].utf8)
+            bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [UInt8(ascii: "\""), UInt8(ascii: "}"), 0x01, UInt8(ascii: "\\")].randomElement(using: &generator)!
+            var rows: JSONRows? = JSONRows(container: "snapshot", fields: ["name", "current_value", "value"])
+            let shaped = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter, rows: &rows) }
+            let whole = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter) }
+            switch (shaped, whole) {
+            case (.failure(let a), .failure(let b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
+            case (.success, .success): break
+            default: Issue.record("one way failed: \(String(decoding: bytes, as: UTF8.self))")
+            }
+        }
+    }
 }

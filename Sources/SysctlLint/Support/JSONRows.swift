@@ -1,3 +1,5 @@
+import Foundation
+
 /// The rows of one array in a JSON line, read in place rather than built as values: a fleet log's host carries a
 /// few hundred rows of which a reader wants two or three fields, and building each row as an object with its
 /// strings was most of the cost of reading the log. A field that is a string without escapes is its bytes in the
@@ -25,6 +27,22 @@ package struct JSONRows {
     private static let absent = -1, isBuilt = -2
     /// Whether the rows were read from this line (the first such member only).
     var collected = false
+
+    /// The shape of the last row read member by member, when each of its values was a plain string: the bytes
+    /// around its values, back to back in `shapeBytes` and ending at `shapeEnds` (one piece more than values), and
+    /// the field each value set (`noField`: none). A fleet log's rows repeat one shape, and a row whose bytes
+    /// outside its values are the shape's is read by comparing them (`JSONParser.collectRowByShape`): the same
+    /// bytes are the same members, checked as strictly as when they were read one by one.
+    private(set) var shapeBytes: [UInt8] = []
+    private(set) var shapeEnds: [Int] = []
+    private(set) var shapeFields: [Int] = []
+    static let noField = -1
+    /// At most this many values and bytes a shape: a row of five members is about a hundred bytes.
+    static let shapeValueLimit = 8, shapeByteLimit = 1024
+    /// The row being read member by member: its plain values as start, end and field triples, while it may still
+    /// become the shape.
+    private var learning: [Int] = []
+    private var learnable = false
 
     package init(container: String, fields: [String]) {
         self.container = container
@@ -82,6 +100,48 @@ package struct JSONRows {
 
     func hasField(_ field: Int, row: Int) -> Bool { slots[row + 2 * field] != Self.absent }
 
+    /// Drops the row starting at slot `row`, which holds plain strings only (as `collectRowByShape` sets them).
+    mutating func dropRow(startingAt row: Int) {
+        slots.removeSubrange(row...)
+    }
+
+    /// A row is read member by member from here: it may become the shape.
+    mutating func startLearning() {
+        learning.removeAll(keepingCapacity: true)
+        learnable = true
+    }
+
+    /// A plain string value of the row being read, and the field it was read for (nil: none).
+    mutating func learn(valueFrom start: Int, to end: Int, field: Int?) {
+        guard learnable else { return }
+        guard learning.count < 3 * Self.shapeValueLimit else { learnable = false; return }
+        learning.append(start)
+        learning.append(end)
+        learning.append(field ?? Self.noField)
+    }
+
+    /// A value that is not a plain string: this row's shape is not kept.
+    mutating func cannotLearn() { learnable = false }
+
+    /// The row read member by member spans `bytes[start..<end]`: it becomes the shape if each of its values was a
+    /// plain string.
+    mutating func learnShape(from bytes: UnsafeBufferPointer<UInt8>, start: Int, end: Int) {
+        guard learnable, end - start <= Self.shapeByteLimit else { return }
+        learnable = false
+        shapeBytes.removeAll(keepingCapacity: true)
+        shapeEnds.removeAll(keepingCapacity: true)
+        shapeFields.removeAll(keepingCapacity: true)
+        var from = start
+        for value in stride(from: 0, to: learning.count, by: 3) {
+            shapeBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<learning[value]]))
+            shapeEnds.append(shapeBytes.count)
+            shapeFields.append(learning[value + 2])
+            from = learning[value + 1]
+        }
+        shapeBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<end]))
+        shapeEnds.append(shapeBytes.count)
+    }
+
     /// The field a member name written without escapes is, by its bytes.
     func field(named name: UnsafeBufferPointer<UInt8>) -> Int? {
         guard nameLengths.mayHold(name.count) else { return nil }
@@ -108,7 +168,7 @@ extension JSONParser {
         while true {
             skipBlanks()
             if offset < bytes.count, bytes[offset] == UInt8(ascii: "{"), depth + 1 < Self.maximumDepth {
-                try collectRow(depth: depth + 1, into: &table)
+                if !collectRowByShape(into: &table) { try collectRow(depth: depth + 1, into: &table) }
             } else {
                 _ = try value(depth: depth + 1, build: false)
             }
@@ -128,8 +188,14 @@ extension JSONParser {
         let row = rows.startRow()
         let count = bytes.count
         guard let base = bytes.baseAddress else { return }  // never: the row's `{` is in the bytes
+        let rowStart = offset
+        rows.startLearning()
         var at = Self.afterBlanks(base, count, from: offset + 1)
-        if at < count, base[at] == UInt8(ascii: "}") { offset = at + 1; return }
+        if at < count, base[at] == UInt8(ascii: "}") {
+            offset = at + 1
+            rows.learnShape(from: bytes, start: rowStart, end: offset)
+            return
+        }
         while true {
             at = Self.afterBlanks(base, count, from: at)
             guard at < count, base[at] == UInt8(ascii: "\"") else { offset = at; throw failure("expected a quoted member name") }
@@ -155,8 +221,10 @@ extension JSONParser {
             }
             if plainEnd >= 0 {
                 if let field { rows.set(field, row: row, start: at + 1, end: plainEnd) }
+                rows.learn(valueFrom: at + 1, to: plainEnd, field: field)
                 at = plainEnd + 1
             } else {
+                rows.cannotLearn()
                 offset = at
                 if let field, !rows.hasField(field, row: row) {
                     rows.set(field, row: row, value: try value(depth: depth + 1, build: true))
@@ -169,8 +237,44 @@ extension JSONParser {
             guard at < count else { offset = at; throw failure("unexpected end of input in an object") }
             if base[at] == UInt8(ascii: ",") { at += 1; continue }
             offset = at
-            if base[at] == UInt8(ascii: "}") { offset += 1; return }
+            if base[at] == UInt8(ascii: "}") {
+                offset += 1
+                rows.learnShape(from: bytes, start: rowStart, end: offset)
+                return
+            }
             throw failure("expected ',' or '}' in an object")
         }
+    }
+
+    /// The row at the offset (its `{`) read by the rows' shape, when its bytes outside its values are the shape's
+    /// and each value is a plain string: true, with the offset after the row. Else false, with nothing changed.
+    private mutating func collectRowByShape(into rows: inout JSONRows) -> Bool {
+        let shape = rows.shapeBytes, ends = rows.shapeEnds, fields = rows.shapeFields
+        guard !ends.isEmpty, let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        let row = rows.startRow()
+        var at = offset
+        let matched = shape.withUnsafeBufferPointer { shape -> Bool in
+            guard let shapeBase = shape.baseAddress else { return false }
+            var pieceStart = 0
+            for (piece, pieceEnd) in ends.enumerated() {
+                let length = pieceEnd - pieceStart
+                guard count - at >= length, memcmp(base + at, shapeBase + pieceStart, length) == 0 else { return false }
+                at += length
+                pieceStart = pieceEnd
+                guard piece < fields.count else { return true }
+                let end = Self.stringStop(in: bytes, from: at)
+                guard end < count, base[end] == UInt8(ascii: "\"") else { return false }
+                if fields[piece] != JSONRows.noField { rows.set(fields[piece], row: row, start: at, end: end) }
+                at = end
+            }
+            return true
+        }
+        guard matched else {
+            rows.dropRow(startingAt: row)
+            return false
+        }
+        offset = at
+        return true
     }
 }
