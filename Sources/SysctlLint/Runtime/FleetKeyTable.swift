@@ -50,14 +50,28 @@ struct FleetKeyTable {
     }
 
     private mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> Name {
-        if let known = names.position(of: bytes, hash: HashSlots.hash(bytes)) { return .kept(known) }
+        let next = lastKept &+ 1
+        if next >= 0, next < names.count, UTF8Text.withBytes(names.paths[next], { UTF8Text.same($0, bytes) }) {
+            lastKept = next
+            return .kept(next)
+        }
+        if let known = names.position(of: bytes, hash: HashSlots.hash(bytes)) {
+            lastKept = known
+            return .kept(known)
+        }
         return name(String(decoding: bytes, as: UTF8.self))
     }
 
     private mutating func name(_ text: String) -> Name {
         let (position, key) = key(text)
+        lastKept = position ?? -1
         return position.map(Name.kept) ?? .unkept(key)
     }
+
+    /// The kept position of the last row's key. A fleet's hosts list their keys in one order, which is the order
+    /// they were kept in: the next row's key is most often the one kept after it, compared before a name is hashed
+    /// and looked up.
+    private var lastKept = -1
 
     /// Adds a row of `name`. A kept key's path is copied from `paths`, and nothing is retained for it, unless its
     /// row must keep it whole (see `SnapshotTable.spelling(of:)`).
