@@ -50,11 +50,13 @@ import Testing
     }
     typealias SourceLocation_ = Testing.SourceLocation
 
-    /// Random fleets over a few values of each key: watched keys, keys rules and figures read by name, a key
-    /// nothing reads, two kernels, rows in another order, hosts with notes, and hosts at other lines.
+    /// Random fleets: a few roles, each a random choice of values for watched keys, keys rules and figures read by
+    /// name, a key nothing reads, and the kernel; each host is a role, often with one key changed or left out, its
+    /// rows sometimes in another order, sometimes with notes, at its own lines.
     @Test(arguments: 1...6)
     func everyHostGetsWhatItsOwnLintFinds(seed: UInt64) {
-        var random = SplitMix(seed: seed)
+        var random = JSONWriterTests.Generator(state: seed)
+        func below(_ bound: Int) -> Int { Int.random(in: 0..<bound, using: &random) }
         let choices: [(String, [String])] = [
             ("kernel.osrelease", ["6.8.0-45-generic", "4.9.0"]),
             ("net.ipv4.tcp_keepalive_time", ["7200", "10", "600"]),
@@ -67,16 +69,25 @@ import Testing
             ("net.ipv4.tcp_tw_recycle", ["0", "1"]),
             ("fs.file-nr", ["1 0 9", "2 0 9", "3 0 9"]),
         ]
+        let roles = (0..<4).map { _ in choices.map { key, options in (key, options[below(options.count)]) } }
         var memo = FleetLintMemo(Self.linter)
         var line = 1
-        for index in 0..<120 {
-            var values = choices.compactMap { key, options -> (String, String)? in
-                random.below(8) == 0 ? nil : (key, options[random.below(options.count)])
+        for index in 0..<150 {
+            var values = roles[below(roles.count)]
+            switch below(6) {
+            case 0: values.remove(at: below(values.count))
+            case 1:
+                let changed = below(values.count)
+                values[changed].1 = choices[changed].1[below(choices[changed].1.count)]
+            case 2: values.reverse()
+            default: break
             }
-            if random.below(6) == 0 { values.reverse() }
-            let sameLine = random.below(3) != 0
-            let snapshot = Self.host("host-\(index)", values, line: line, sameLine: sameLine, notes: random.below(10) == 0)
-            line += sameLine ? 1 + random.below(3) : values.count + random.below(3)
+            if let counter = values.firstIndex(where: { $0.0 == "fs.file-nr" }) {
+                values[counter].1 = choices[9].1[below(3)]  // what nothing reads differs from host to host
+            }
+            let sameLine = below(3) != 0
+            let snapshot = Self.host("host-\(index)", values, line: line, sameLine: sameLine, notes: below(10) == 0)
+            line += sameLine ? 1 + below(3) : values.count + below(3)
             var request = LintRequest(runtime: snapshot)
             request.reportsFigures = false
             Self.expectSame(memo.lint(request), Self.linter.lint(request), "host-\(index)")
@@ -107,6 +118,13 @@ import Testing
         _ = lint(Self.host("d", base, line: 4, sameLine: false))  // its rows one a line: not the first host's places
         _ = lint(Self.host("e", base, line: 40, sameLine: false))
         #expect(memo.hits == 2)
+        // The same number of keys in another order: the rows rules read are found again, not taken from the last host.
+        let reordered = [("kernel.osrelease", "6.8.0"), ("fs.file-nr", "1 0 9"), ("net.ipv4.tcp_keepalive_time", "10")]
+        _ = lint(Self.host("f", reordered, line: 50, sameLine: true))
+        let moved = [("kernel.osrelease", "6.8.0"), ("net.ipv4.tcp_keepalive_time", "10"), ("fs.file-nr", "1 0 9")]
+        _ = lint(Self.host("g", moved, line: 51, sameLine: true))
+        let calm = [("kernel.osrelease", "6.8.0"), ("net.ipv4.tcp_keepalive_time", "7200"), ("fs.file-nr", "1 0 9")]
+        #expect(!lint(Self.host("h", calm, line: 52, sameLine: true)).findings.contains { $0.key == "net.ipv4.tcp_keepalive_time" })
     }
 
     /// A request with configuration files, or one that lists figures, is linted as it comes.
@@ -122,18 +140,4 @@ import Testing
         }
         #expect(memo.hits == 0)
     }
-}
-
-/// A small seeded generator, so that a failing fleet can be made again.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -127,4 +127,24 @@ import Testing
         sink.write(decimal: number)
         #expect(sink.text == String(number))
     }
+
+    /// `UTF8Text.sameBytes` against comparing the bytes: random strings, small and large, against themselves, a copy
+    /// made anew (another storage), and each other; and a decomposed `é` against the precomposed one, which `==`
+    /// calls equal and which are not the same bytes.
+    @Test func sameBytesIsComparingTheBytes() {
+        var random = JSONWriterTests.Generator(state: 11)
+        let texts = (0..<200).map { _ in Self.text(&random) }
+        for a in texts {
+            let copy = String(decoding: Array(a.utf8), as: UTF8.self)
+            #expect(UTF8Text.sameBytes(a, a) && UTF8Text.sameBytes(a, copy) && UTF8Text.sameBytes(copy, a))
+            for b in texts.prefix(20) {
+                #expect(UTF8Text.sameBytes(a, b) == (Array(a.utf8) == Array(b.utf8)), "\(a.debugDescription) \(b.debugDescription)")
+            }
+        }
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed && !UTF8Text.sameBytes(composed, decomposed))
+        let long = String(repeating: "net.ipv4.tcp_keepalive_time ", count: 3)
+        #expect(UTF8Text.sameRepresentation(long, long) && !UTF8Text.sameRepresentation(long, String(decoding: Array(long.utf8), as: UTF8.self)))
+        #expect(UTF8Text.sameBytes(long, String(decoding: Array(long.utf8), as: UTF8.self)))
+    }
 }
