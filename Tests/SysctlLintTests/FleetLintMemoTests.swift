@@ -125,6 +125,15 @@ import Testing
         _ = lint(Self.host("g", moved, line: 51, sameLine: true))
         let calm = [("kernel.osrelease", "6.8.0"), ("net.ipv4.tcp_keepalive_time", "7200"), ("fs.file-nr", "1 0 9")]
         #expect(!lint(Self.host("h", calm, line: 52, sameLine: true)).findings.contains { $0.key == "net.ipv4.tcp_keepalive_time" })
+        // A key read by name at another distance from the watched rows is another state (a figure's input names
+        // its line).
+        let read = [("vm.swappiness", "10"), ("net.ipv4.tcp_keepalive_time", "10"), ("vm.overcommit_memory", "2"), ("fs.file-nr", "1 0 9")]
+        let hits = memo.hits
+        _ = lint(Self.host("i", read, line: 60, sameLine: false))
+        _ = lint(Self.host("j", [read[0], read[1], read[3], read[2]], line: 70, sameLine: false))
+        #expect(memo.hits == hits)
+        _ = lint(Self.host("k", read, line: 80, sameLine: false))
+        #expect(memo.hits == hits + 1)
     }
 
     /// A request with configuration files, or one that lists figures, is linted as it comes.

@@ -6,9 +6,9 @@
 /// `EffectiveState.assignment(for:)`), and the kernel. The first host of a state is linted with its reads written
 /// down (`StateReads`). A later host gets that host's findings, moved to its own lines and host name, only when its
 /// watched rows are the same (paths, spellings, values, files, and lines the same distance apart), every key the
-/// first lint read holds the same value (or is missing in both), and the kernel is the same. A lint is a function
-/// of those alone, so the lint would have read the same keys and found the same. Keys nothing reads (counters,
-/// `kernel.random.boot_id`, a host's name) may differ.
+/// first lint read is the same row in the same sense (or is missing in both), and the kernel is the same. A lint is
+/// a function of those alone, so the lint would have read the same keys and found the same. Keys nothing reads
+/// (counters, `kernel.random.boot_id`, a host's name) may differ.
 ///
 /// Anything else is linted as it comes: a host with notes (lines that could not be read), one whose keys repeat,
 /// requests with configuration files, and a state whose findings are not all at its watched rows.
@@ -26,8 +26,8 @@ public struct FleetLintMemo {
         let hash: UInt64
         /// The watched rows' identities (`SnapshotTable.appendIdentity`), after the release text.
         let signature: [UInt8]
-        /// Each key the lint looked up by name, once, with the value it found (nil: missing).
-        let reads: [(path: String, value: [UInt8]?)]
+        /// Each key the lint looked up by name, once, with the identity of its row (nil: missing).
+        let reads: [(path: String, identity: [UInt8]?)]
         let lineBase: Int
         let constants: Constants
         let result: LintResult
@@ -62,7 +62,7 @@ public struct FleetLintMemo {
         let constants = Constants(source: runtime.source, kernel: request.kernel, hostKernel: request.hostKernel,
                                   isComplete: runtime.isComplete)
         for entry in entries where entry.hash == hash && entry.signature == signature && entry.constants == constants {
-            guard entry.reads.allSatisfy({ state.valueBytes(atPath: $0.path) == $0.value }) else { continue }
+            guard entry.reads.allSatisfy({ state.identity(ofPath: $0.path, lineBase: lineBase) == $0.identity }) else { continue }
             hits += 1
             return moved(entry.result, lines: lineBase &- entry.lineBase, host: runtime.host)
         }
@@ -77,7 +77,7 @@ public struct FleetLintMemo {
             finding.location.map { $0.file == runtime.source && $0.column == 1 && rowLines.contains($0.line) } ?? false
         }), result.suppressed.isEmpty else { return result }
         var seen = Set<String>()
-        let values = reads.paths.filter { seen.insert($0).inserted }.map { ($0, state.valueBytes(atPath: $0)) }
+        let values = reads.paths.filter { seen.insert($0).inserted }.map { ($0, state.identity(ofPath: $0, lineBase: lineBase)) }
         let size = values.reduce(signature.count) { $0.saturatingAdd($1.0.utf8.count + ($1.1?.count ?? 0)) }
         guard bytesHeld.saturatingAdd(size) <= Self.byteLimit else { return result }
         bytesHeld += size

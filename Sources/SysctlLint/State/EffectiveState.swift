@@ -200,11 +200,14 @@ public struct EffectiveState: Sendable {
     /// The line of a row of a snapshot taken whole.
     func line(ofRow position: Int) -> Int? { taken?.table.rows[position].line }
 
-    /// The value bytes of the key at `path` in a snapshot taken whole, or nil when it has none. Not written down in
-    /// `reads`: this is how a recorded read is checked again.
-    func valueBytes(atPath path: String) -> [UInt8]? {
+    /// What decides the assignment of the key at `path` in a snapshot taken whole, its line counted from `lineBase`
+    /// (see `SnapshotTable.appendIdentity`); nil when it has none. Not written down in `reads`: this is how a
+    /// recorded read is checked again.
+    func identity(ofPath path: String, lineBase: Int) -> [UInt8]? {
         guard let taken, let position = taken.table.position(of: path, in: taken.index) else { return nil }
-        return taken.table.valueBytes(at: position)
+        var identity: [UInt8] = []
+        taken.table.appendIdentity(of: position, lineBase: lineBase, to: &identity)
+        return identity
     }
 
     /// The assignment that decides `name` (a dotted or slash key): the explicit one, else the last glob that
