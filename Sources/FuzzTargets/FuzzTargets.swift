@@ -100,20 +100,34 @@ public enum FuzzTargets {
 
     static func json(_ bytes: [UInt8]) -> [String] {
         // An osquery log's rows read in place are the rows built as values: hosts, values and notes alike.
-        func hosts(inPlace: Bool) -> [String] {
+        func hosts(inPlace: Bool) -> [RuntimeSnapshot] {
             let reader = OsqueryReader(lines: LineStream(bytes: bytes), source: "fuzz.log", readsRowsInPlace: inPlace)
-            var described: [String] = []
-            while let host = reader.next() {
-                described.append("\(host.host ?? "-") \(host.entries) \(host.notes.map(\.message))")
-            }
-            return described
+            var hosts: [RuntimeSnapshot] = []
+            while let host = reader.next() { hosts.append(host) }
+            return hosts
         }
-        if hosts(inPlace: true) != hosts(inPlace: false) { return ["osquery rows read in place differ from the rows built"] }
+        func described(_ hosts: [RuntimeSnapshot]) -> [String] {
+            hosts.map { "\($0.host ?? "-") \($0.entries) \($0.notes.map(\.message))" }
+        }
+        let read = hosts(inPlace: true)
+        if described(read) != described(hosts(inPlace: false)) { return ["osquery rows read in place differ from the rows built"] }
+        if !memoAgrees(read) { return ["a host linted through the fleet memo differs from its own lint"] }
         guard let value = try? JSONParser.parse(bytes) else { return [] }
         // What the parser accepts, the writer writes back, and reading that gives the same document.
         let written = JSONWriter.string(value, pretty: false)
         guard let again = try? JSONParser.parse(Array(written.utf8)) else { return ["written JSON does not parse again"] }
         return JSONWriter.string(again, pretty: false) == written ? [] : ["JSON does not round-trip"]
+    }
+
+    /// Whether each host linted through a fleet memo (as a fleet report lints them) gets what its own lint finds.
+    static func memoAgrees(_ hosts: [RuntimeSnapshot]) -> Bool {
+        var memo = FleetLintMemo(linter)
+        return hosts.allSatisfy { host in
+            var request = LintRequest(runtime: host)
+            request.reportsFigures = false
+            let remembered = memo.lint(request), own = linter.lint(request)
+            return remembered.findings == own.findings && remembered.host == own.host && remembered.kernel == own.kernel
+        }
     }
 
     /// node_exporter text: each host held is linted and rendered; when the hosts' samples lie together, the hosts
@@ -132,6 +146,7 @@ public enum FuzzTargets {
         if NodeExporterReader.hostsAreContiguous(in: LineStream(bytes: bytes)), described(hosts(streamed: true)) != described(held) {
             return ["node_exporter hosts streamed differ from the hosts held"]
         }
+        if !memoAgrees(held) { return ["a host linted through the fleet memo differs from its own lint"] }
         return held.flatMap { check(linter.lint(LintRequest(config: [], runtime: $0, evaluate: .runtime))) }
     }
 
