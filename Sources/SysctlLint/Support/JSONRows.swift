@@ -133,12 +133,12 @@ package struct JSONRows {
         shapeFields.removeAll(keepingCapacity: true)
         var from = start
         for value in stride(from: 0, to: learning.count, by: 3) {
-            shapeBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<learning[value]]))
+            shapeBytes.append(contentsOf: bytes[from..<learning[value]])  // a slice (see `SnapshotTable.appendIdentity`)
             shapeEnds.append(shapeBytes.count)
             shapeFields.append(learning[value + 2])
             from = learning[value + 1]
         }
-        shapeBytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[from..<end]))
+        shapeBytes.append(contentsOf: bytes[from..<end])
         shapeEnds.append(shapeBytes.count)
     }
 
