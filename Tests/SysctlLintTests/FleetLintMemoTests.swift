@@ -136,6 +136,38 @@ import Testing
         #expect(memo.hits == hits + 1)
     }
 
+    /// A state is kept only while what it holds fits the byte budget, its findings counted: hosts whose findings
+    /// alone pass it are linted one by one, however alike.
+    @Test func statesWhoseFindingsPassTheBudgetAreNotKept() throws {
+        let message = String(repeating: "a long message ", count: 260)  // about 4 KB a finding
+        let text = """
+            rules:
+              - id: test-long-message
+                title: a long message
+                severity: info
+                keys: "net.ipv4.conf.*.rp_filter"
+                when: value == 2
+                message: \(message)
+                fix: nothing; a test rule
+                rationale: a test rule
+                references: ["test"]
+                examples:
+                  trigger: ["net.ipv4.conf.eth0.rp_filter = 2"]
+                  pass: ["net.ipv4.conf.eth0.rp_filter = 1"]
+            """
+        let linter = Linter(knowledge: Knowledge(rules: try RuleLoader.load(text: text, file: "long.yaml"), catalogue: Fixtures.knowledge.catalogue))
+        for (interfaces, kept) in [(100, true), (1_100, false)] {
+            var memo = FleetLintMemo(linter)
+            let values = (0..<interfaces).map { ("net.ipv4.conf.if\($0).rp_filter", "2") }
+            for host in ["a", "b"] {
+                var request = LintRequest(runtime: Self.host(host, values, line: 1, sameLine: true))
+                request.reportsFigures = false
+                #expect(memo.lint(request).findings.count == interfaces)
+            }
+            #expect(memo.hits == (kept ? 1 : 0), "\(interfaces) interfaces")
+        }
+    }
+
     /// A request with configuration files, or one that lists figures, is linted as it comes.
     @Test func requestsWithConfigurationOrFiguresAreLintedAsTheyCome() {
         var memo = FleetLintMemo(Self.linter)

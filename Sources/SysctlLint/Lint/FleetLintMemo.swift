@@ -17,8 +17,9 @@ public struct FleetLintMemo {
     private var entries: [Entry] = []
     private var bytesHeld = 0
 
-    /// At most this many distinct states, holding at most this many bytes of rows and reads together: a fleet of
-    /// all-different hosts is linted host by host once they are reached, as without a memo.
+    /// At most this many distinct states, holding at most this many bytes together (the rows and reads that tell
+    /// them apart, and their findings): a fleet of all-different hosts is linted host by host once they are
+    /// reached, as without a memo, and a state whose findings alone pass the budget is not kept.
     public static let entryLimit = 64, byteLimit = 4 * 1024 * 1024
 
     /// What one state's first host was, and what its lint found.
@@ -78,7 +79,9 @@ public struct FleetLintMemo {
         }), result.suppressed.isEmpty else { return result }
         var seen = Set<String>()
         let values = reads.paths.filter { seen.insert($0).inserted }.map { ($0, state.identity(ofPath: $0, lineBase: lineBase)) }
-        let size = values.reduce(signature.count) { $0.saturatingAdd($1.0.utf8.count + ($1.1?.count ?? 0)) }
+        let size = values.reduce(signature.count.saturatingAdd(Self.bytes(of: result.findings))) {
+            $0.saturatingAdd($1.0.utf8.count + ($1.1?.count ?? 0))
+        }
         guard bytesHeld.saturatingAdd(size) <= Self.byteLimit else { return result }
         bytesHeld += size
         entries.append(Entry(hash: hash, signature: signature, reads: values, lineBase: lineBase, constants: constants, result: result))
@@ -95,8 +98,18 @@ public struct FleetLintMemo {
         if let last, last.kernel == kernel, state.hasSamePaths(as: last.state) { return last.rows }
         if selection?.kernel != kernel { selection = (kernel, linter.ruleSelection(kernel: kernel)) }
         guard let rows = linter.rowsRulesRead(in: state, selection: selection?.select) else { return nil }
-        last = (state, kernel, rows)
+        // Kept only while small: it holds the host's whole table, besides the one being read.
+        last = state.snapshotBytes <= Self.byteLimit ? (state, kernel, rows) : nil
         return rows
+    }
+
+    /// About what a state's findings hold: the text each made for itself, and its box. References are the rules'
+    /// own lists, shared.
+    private static func bytes(of findings: [Finding]) -> Int {
+        findings.reduce(0) { total, finding in
+            total.saturatingAdd(160 + finding.message.utf8.count + (finding.fix?.utf8.count ?? 0)
+                + (finding.key?.utf8.count ?? 0) + (finding.value?.utf8.count ?? 0))
+        }
     }
 
     /// An earlier host's result as this host's: its findings `lines` further down and named for `host`.

@@ -197,6 +197,12 @@ public struct EffectiveState: Sendable {
         return taken.table.hasSamePaths(as: otherTaken.table)
     }
 
+    /// About the memory of a snapshot taken whole (0 for any other state).
+    var snapshotBytes: Int {
+        guard let taken else { return 0 }
+        return taken.table.bytes.count.saturatingAdd(taken.table.count.saturatingMultiply(MemoryLayout<SnapshotTable.Row>.stride))
+    }
+
     /// The line of a row of a snapshot taken whole.
     func line(ofRow position: Int) -> Int? { taken?.table.rows[position].line }
 
