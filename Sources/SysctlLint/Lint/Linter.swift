@@ -150,8 +150,7 @@ public struct Linter: Sendable {
     /// The rows of a snapshot state taken whole that rules evaluate, in the order they do, given
     /// `ruleSelection(kernel:)` of the lint's kernel; nil when the state is not taken whole.
     func rowsRulesRead(in state: EffectiveState, selection: RuleSelection?) -> [Int]? {
-        guard let selection else { return state.selectedRows(watched: PathFilter(), selecting: { _, _ in nil as Int? }) }
-        return state.selectedRows(watched: rulesByKey.watched, selecting: selection)
+        state.selectedRows(watched: rulesByKey.watched, selecting: selection ?? { _, _ in nil })?.map(\.position)
     }
 
     /// Built-in checks carry their rule's references, so every finding points to its sources. In place: a copy of

@@ -270,12 +270,6 @@ struct SnapshotTable: Sendable {
         return bytes.withUnsafeBufferPointer { String(decoding: $0[start..<(start + Int(row.valueLength))], as: UTF8.self) }
     }
 
-    func valueBytes(at position: Int) -> [UInt8] {
-        let row = rows[position]
-        let start = row.start + Int(row.pathLength)
-        return Array(bytes[start..<(start + Int(row.valueLength))])
-    }
-
     /// Appends what an assignment of the row holds, unambiguously: its path, how it is written, its value, its line
     /// counted from `lineBase`, and its file. Two rows with the same identity (at lines the same distance from their
     /// bases) make the same assignment but for its line.

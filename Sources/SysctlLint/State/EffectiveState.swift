@@ -166,23 +166,23 @@ public struct EffectiveState: Sendable {
             let selection = UTF8Text.withBytes(assignment.key.path) { select($0, HashSlots.hash($0)) }
             if let selection { body(assignment, selection) }
         }
-        if let taken {
-            for position in taken.table.positions(watched, index: taken.index) {
-                if let selection = taken.table.withPath(at: position, select) {
-                    body(taken.table.assignment(at: position, source: taken.source), selection)
-                }
-            }
+        if let taken, let rows = selectedRows(watched: watched, selecting: select) {
+            for (position, selection) in rows { body(taken.table.assignment(at: position, source: taken.source), selection) }
         } else {
             for winner in explicit { visit(winner) }
         }
         for glob in globs { visit(glob) }
     }
 
-    /// The rows `select` picks, in the order `forEachEffectiveAssignment(watched:selecting:_:)` visits them, when the
-    /// state is a snapshot's values taken whole; else nil.
-    func selectedRows<Selection>(watched: PathFilter, selecting select: (UnsafeBufferPointer<UInt8>, UInt32) -> Selection?) -> [Int]? {
-        guard let taken, globs.isEmpty else { return nil }
-        return taken.table.positions(watched, index: taken.index).filter { taken.table.withPath(at: $0, select) != nil }
+    /// The rows `select` picks, with what it said of each, when the state is a snapshot's values taken whole (which
+    /// has no globs); else nil. These are the rows `forEachEffectiveAssignment(watched:selecting:_:)` visits, and
+    /// all a fleet memo compares of them (`FleetLintMemo`).
+    func selectedRows<Selection>(watched: PathFilter, selecting select: (UnsafeBufferPointer<UInt8>, UInt32) -> Selection?)
+        -> [(position: Int, selection: Selection)]? {
+        guard let taken else { return nil }
+        return taken.table.positions(watched, index: taken.index).compactMap { position in
+            taken.table.withPath(at: position, select).map { (position, $0) }
+        }
     }
 
     /// What decides a row of a snapshot taken whole, as bytes (see `SnapshotTable.appendIdentity`).
@@ -242,7 +242,6 @@ public struct EffectiveState: Sendable {
         return (fileOrder.firstIndex(of: a.file) ?? 0) < (fileOrder.firstIndex(of: b.file) ?? 0)
     }
 }
-
 
 /// The keys a lint looked up by name (`EffectiveState.assignment(for:)`), by path, in order and with repeats: with
 /// the rows rules watch, all a lint of a running kernel's values reads of them (`FleetLintMemo`). A class, so that
