@@ -101,13 +101,7 @@ public enum FuzzTargets {
     static func json(_ bytes: [UInt8]) -> [String] {
         // An osquery log's rows read in place are the rows built as values: hosts, values and notes alike.
         func hosts(inPlace: Bool) -> [RuntimeSnapshot] {
-            let reader = OsqueryReader(lines: LineStream(bytes: bytes), source: "fuzz.log", readsRowsInPlace: inPlace)
-            var hosts: [RuntimeSnapshot] = []
-            while let host = reader.next() { hosts.append(host) }
-            return hosts
-        }
-        func described(_ hosts: [RuntimeSnapshot]) -> [String] {
-            hosts.map { "\($0.host ?? "-") \($0.entries) \($0.notes.map(\.message))" }
+            all(OsqueryReader(lines: LineStream(bytes: bytes), source: "fuzz.log", readsRowsInPlace: inPlace).next)
         }
         let read = hosts(inPlace: true)
         if described(read) != described(hosts(inPlace: false)) { return ["osquery rows read in place differ from the rows built"] }
@@ -117,6 +111,18 @@ public enum FuzzTargets {
         let written = JSONWriter.string(value, pretty: false)
         guard let again = try? JSONParser.parse(Array(written.utf8)) else { return ["written JSON does not parse again"] }
         return JSONWriter.string(again, pretty: false) == written ? [] : ["JSON does not round-trip"]
+    }
+
+    /// Every host a fleet reader gives, in order.
+    static func all(_ next: () -> RuntimeSnapshot?) -> [RuntimeSnapshot] {
+        var hosts: [RuntimeSnapshot] = []
+        while let host = next() { hosts.append(host) }
+        return hosts
+    }
+
+    /// Hosts as text to compare: names, values and notes.
+    static func described(_ hosts: [RuntimeSnapshot]) -> [String] {
+        hosts.map { "\($0.host ?? "-") \($0.entries) \($0.notes.map(\.message))" }
     }
 
     /// Whether each host linted through a fleet memo (as a fleet report lints them) gets what its own lint finds.
@@ -134,13 +140,7 @@ public enum FuzzTargets {
     /// streamed are the hosts held, values and notes alike.
     static func metrics(_ bytes: [UInt8]) -> [String] {
         func hosts(streamed: Bool) -> [RuntimeSnapshot] {
-            let reader = NodeExporterReader(lines: LineStream(bytes: bytes), source: "fuzz.prom", streamsHosts: streamed)
-            var hosts: [RuntimeSnapshot] = []
-            while let host = reader.next() { hosts.append(host) }
-            return hosts
-        }
-        func described(_ hosts: [RuntimeSnapshot]) -> [String] {
-            hosts.map { "\($0.host ?? "-") \($0.entries) \($0.notes.map(\.message))" }
+            all(NodeExporterReader(lines: LineStream(bytes: bytes), source: "fuzz.prom", streamsHosts: streamed).next)
         }
         let held = hosts(streamed: false)
         if NodeExporterReader.hostsAreContiguous(in: LineStream(bytes: bytes)), described(hosts(streamed: true)) != described(held) {

@@ -77,23 +77,29 @@ import Testing
         }
     }
 
+    /// Parsing `bytes` with rows read in place fails where building every value fails, at the same byte with the
+    /// same message, or neither fails.
+    static func expectSameFailure(_ bytes: [UInt8], fields: [String], sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let filter = OsqueryReader.members
+        var rows: JSONRows? = JSONRows(container: "snapshot", fields: fields)
+        let inPlace = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter, rows: &rows) }
+        let built = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter) }
+        switch (inPlace, built) {
+        case (.failure(let a), .failure(let b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        case (.success, .success): break
+        default: Issue.record("one way failed: \(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+        }
+    }
+
     /// Reading rows in place fails where building them fails, at the same byte with the same message.
     @Test func rowsReadInPlaceFailAsTheRowsBuilt() {
         var generator = SystemRandomNumberGenerator()
-        let filter = OsqueryReader.members
         for _ in 0..<2_000 {
             var bytes = Array(Self.line(using: &generator).utf8)
             if !bytes.isEmpty, Bool.random(using: &generator) {
                 bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [UInt8(ascii: "\""), UInt8(ascii: "{"), 0x01, UInt8(ascii: "\\")].randomElement(using: &generator)!
             }
-            var rows: JSONRows? = JSONRows(container: "snapshot", fields: ["name"])
-            let inPlace = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter, rows: &rows) }
-            let built = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter) }
-            switch (inPlace, built) {
-            case (.failure(let a), .failure(let b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
-            case (.success, .success): break
-            default: Issue.record("one way failed: \(String(decoding: bytes, as: UTF8.self))")
-            }
+            Self.expectSameFailure(bytes, fields: ["name"])
         }
     }
 
@@ -121,7 +127,6 @@ import Testing
             }
             return "{" + members.map { $0.0 + colon + $0.1 }.joined(separator: separator) + "}"
         }
-        let filter = OsqueryReader.members
         for _ in 0..<400 {
             let lines = (0..<Int.random(in: 1..<4, using: &generator)).map { host in
                 let rows = (0..<Int.random(in: 0..<30, using: &generator)).map { _ in row() }
@@ -134,14 +139,7 @@ import Testing
             // A broken byte: the same failure, at the same place, whether or not the rows before it set a shape.
             var bytes = Array(lines[0].utf8)
             bytes[Int.random(in: 0..<bytes.count, using: &generator)] = [UInt8(ascii: "\""), UInt8(ascii: "}"), 0x01, UInt8(ascii: "\\")].randomElement(using: &generator)!
-            var rows: JSONRows? = JSONRows(container: "snapshot", fields: ["name", "current_value", "value"])
-            let shaped = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter, rows: &rows) }
-            let whole = Result { () throws(JSONParser.Failure) in try JSONParser.parse(bytes, keeping: filter) }
-            switch (shaped, whole) {
-            case (.failure(let a), .failure(let b)): #expect(a == b, "\(String(decoding: bytes, as: UTF8.self))")
-            case (.success, .success): break
-            default: Issue.record("one way failed: \(String(decoding: bytes, as: UTF8.self))")
-            }
+            Self.expectSameFailure(bytes, fields: ["name", "current_value", "value"])
         }
     }
 }
