@@ -19,10 +19,8 @@ struct Init: ParsableCommand {
         if FileManager.default.fileExists(atPath: target) && !force {
             fail(["\(target) already exists; use --force to replace it"])
         }
-        do {
-            try Data(ProjectConfig.starter.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
-        } catch {
-            fail(["\(target): cannot write: \(error.localizedDescription)"])
+        if let problem = AtomicFile.write(Data(ProjectConfig.starter.utf8), to: target) {
+            fail(["\(target): cannot write: \(problem)"])
         }
         print("wrote \(target)")
     }

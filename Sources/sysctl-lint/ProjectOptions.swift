@@ -64,10 +64,8 @@ struct BaselineOptions: ParsableArguments {
     func write(_ findings: [Finding]) -> Baseline? {
         guard let writeBaseline else { return nil }
         let baseline = Baseline(findings: findings, paths: Self.paths(for: writeBaseline))
-        do {
-            try baseline.encoded().write(to: URL(fileURLWithPath: writeBaseline), options: .atomic)
-        } catch {
-            fail(["\(writeBaseline): cannot write the baseline: \(error.localizedDescription)"])
+        if let problem = AtomicFile.write(baseline.encoded(), to: writeBaseline) {
+            fail(["\(writeBaseline): cannot write the baseline: \(problem)"])
         }
         let count = baseline.findings.reduce(0) { $0 + $1.count }
         FileHandle.standardError.write(Data("sysctl-lint: wrote \(count) finding\(count == 1 ? "" : "s") to \(writeBaseline)\n".utf8))

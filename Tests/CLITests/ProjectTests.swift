@@ -170,6 +170,32 @@ import Testing
         #expect(try String(contentsOfFile: repo.path(".sysctl-lint.yaml"), encoding: .utf8) == starter)
     }
 
+    /// In a working directory that was deleted, `init` and `--write-baseline` with relative paths say so, and a lint
+    /// of an absolute path still runs.
+    @Test func aDeletedWorkingDirectoryIsSaidPlainly() throws {
+        let repo = try Repository(conf: Self.tuned)
+        let gone = repo.path("gone")
+        try FileManager.default.createDirectory(atPath: gone, withIntermediateDirectories: true)
+        func runInGone(_ arguments: [String]) throws -> (status: Int32, stderr: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "cd \"$1\" && rmdir \"$1\" && shift && exec \"$@\"", "sh", gone, CLITests.binary.path] + arguments
+            let err = Pipe()
+            process.standardError = err
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            try FileManager.default.createDirectory(atPath: gone, withIntermediateDirectories: true)  // for the next run
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        let starter = try runInGone(["init"])
+        #expect(starter.status == 2 && starter.stderr.contains("./.sysctl-lint.yaml: cannot write: the working directory no longer exists"), "\(starter.stderr)")
+        let baseline = try runInGone(["--no-config", "--write-baseline", "b.json", repo.conf])
+        #expect(baseline.status == 2 && baseline.stderr.contains("b.json: cannot write the baseline: the working directory no longer exists"), "\(baseline.stderr)")
+        #expect(try runInGone(["--no-config", repo.conf]).status == 1)
+    }
+
     @Test func baselineRoundTripSurvivesMovedLinesAndCatchesNewFindings() throws {
         let repo = try Repository(conf: Self.tuned)
         let baseline = repo.path("sysctl-lint-baseline.json")

@@ -22,6 +22,12 @@ public struct ReportPaths: Sendable {
         return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 
+    /// Whether the working directory was deleted (getcwd(3) says so), which leaves relative paths naming nothing.
+    public static var workingDirectoryIsGone: Bool {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        return getcwd(&buffer, buffer.count) == nil && errno == ENOENT
+    }
+
     /// Paths relative to the folder holding `file` (a project file, a baseline), wherever the run starts.
     public init(folderOf file: String) {
         self.init(base: Self.folder(of: file))
