@@ -17,15 +17,17 @@ public struct ReportPaths: Sendable {
     /// The working directory, from getcwd(3): the first use of `FileManager.default` costs a small run more than
     /// its whole lint, and nothing else in such a run needs it.
     public static func currentDirectory() -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        guard getcwd(&buffer, buffer.count) != nil else { return FileManager.default.currentDirectoryPath }
-        return buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        workingDirectory().path ?? FileManager.default.currentDirectoryPath
     }
 
     /// Whether the working directory was deleted (getcwd(3) says so), which leaves relative paths naming nothing.
-    public static var workingDirectoryIsGone: Bool {
+    public static var workingDirectoryIsGone: Bool { workingDirectory().error == ENOENT }
+
+    /// getcwd(3): the working directory, or the error it gave.
+    private static func workingDirectory() -> (path: String?, error: Int32) {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        return getcwd(&buffer, buffer.count) == nil && errno == ENOENT
+        guard getcwd(&buffer, buffer.count) != nil else { return (nil, errno) }
+        return (buffer.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }, 0)
     }
 
     /// Paths relative to the folder holding `file` (a project file, a baseline), wherever the run starts.
